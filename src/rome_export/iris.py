@@ -1,0 +1,103 @@
+"""IRIs of everything the referential describes (DESIGN, "Identifiers and IRIs").
+
+Every IRI is ``{base}`` + a path; ``{base}`` comes from ``dataset.yaml`` or the command
+line. IRIs carry no version. Writers of every format mint IRIs only through this module,
+so that RDF, JSON-LD, CSV and DCAT agree to the byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RX = "https://w3id.org/rome-export/ns#"
+"""The package's own vocabulary (``ontology/vocabulary.ttl``)."""
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+SCHEMA = "https://schema.org/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+ESCO_ISCO = "http://data.europa.eu/esco/isco/C"
+"""ISCO-08 groups as ESCO publishes them: ``http://data.europa.eu/esco/isco/C3341``."""
+
+PREFIXES: dict[str, str] = {
+    "dcat": DCAT,
+    "dcterms": DCTERMS,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "rx": RX,
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "xsd": XSD,
+}
+
+SCHEMES = ("jobs", "competencies", "levels", "families")
+
+
+@dataclass(frozen=True, slots=True)
+class Iris:
+    """Mints the IRIs of one referential under ``base``."""
+
+    base: str
+
+    def job(self, job_id: str) -> str:
+        return f"{self.base}job/{job_id}"
+
+    def competency(self, competency_id: str) -> str:
+        return f"{self.base}competency/{competency_id}"
+
+    def level_descriptor(self, competency_id: str, level: int) -> str:
+        return f"{self.base}competency/{competency_id}/level/{level}"
+
+    def level(self, level: int) -> str:
+        return f"{self.base}level/{level}"
+
+    def family(self, family_id: str) -> str:
+        return f"{self.base}family/{family_id}"
+
+    def requirement(self, job_id: str, competency_id: str) -> str:
+        return f"{self.base}job/{job_id}/requirement/{competency_id}"
+
+    def mobility(self, job_id: str, n: int) -> str:
+        """The n-th mobility link of a job, counted from 1 in the sheet's order."""
+        return f"{self.base}job/{job_id}/mobility/{n}"
+
+    def scheme(self, name: str) -> str:
+        if name not in SCHEMES:
+            raise ValueError(f"unknown scheme {name!r}")
+        return f"{self.base}scheme/{name}"
+
+    def levels_list_cell(self, n: int) -> str:
+        """The n-th ``rdf:List`` cell of the ordered level collection (no blank nodes)."""
+        return f"{self.base}scheme/levels/list/{n}"
+
+    def levels_collection(self) -> str:
+        return f"{self.base}scheme/levels/ordered"
+
+    def dataset(self) -> str:
+        return f"{self.base}dataset"
+
+    def graph(self) -> str:
+        """The named graph of the referential in TriG / N-Quads."""
+        return f"{self.base}graph"
+
+
+def isco_group(code: str) -> str:
+    return f"{ESCO_ISCO}{code}"
+
+
+# Small schemes of the vocabulary: concepts for mobility direction, proximity and sector.
+def direction(value: str) -> str:
+    return f"{RX}direction-{value}"
+
+
+def proximity(value: str) -> str:
+    return f"{RX}proximity-{value}"
+
+
+def sector(value: str) -> str:
+    return f"{RX}sector-{value}"
