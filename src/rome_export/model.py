@@ -298,6 +298,12 @@ class JobSheet(Model):
     requirements: list[Requirement] = Field(default_factory=list)
     certifications: Certifications = Field(default_factory=Certifications)
     mobility: list[MobilityLink] = Field(default_factory=list)
+    mobility_note: Text | None = Field(
+        default=None, description="The publisher's notice under the mobility links"
+    )
+    access: Text | None = Field(
+        default=None, description="How one enters the job: diplomas, experience (ROME 'accès')"
+    )
     trends: list[Text] = Field(default_factory=list, description="Tendances nationales")
     further_reading: list[Reading] = Field(default_factory=list)
     mappings: Mappings = Field(default_factory=Mappings)

@@ -1,0 +1,60 @@
+"""``rome-export validate``: check referential files for data-release CI."""
+
+from __future__ import annotations
+
+import click
+
+FORMAT_CHOICES = ("text", "json", "junit", "github", "sarif")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text",
+              show_default=True, help="Report format (junit, github and sarif are for CI).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to this file instead of stdout.")
+@click.option("--rome", "rome_dir", type=click.Path(exists=True, file_okay=False),
+              help="ROME 4.0 CSV folder: check that every mapped ROME code exists.")
+@click.option("--esco", "esco_file", type=click.Path(exists=True, dir_okay=False),
+              help="ESCO occupations CSV: check that every mapped ESCO IRI and ISCO code exists.")
+def validate(paths: tuple[str, ...], strict: bool, fmt: str, output: str | None,
+             rome_dir: str | None, esco_file: str | None) -> None:
+    """Validate referential directories or single YAML files.
+
+    Checks the schema, the references between files and the content (cut-short text,
+    missing level descriptors, examples naming another job…). Each issue is reported with
+    its code, file, line, column and field path. Exits 1 when there are errors (or
+    warnings, with --strict).
+
+    \b
+    Examples:
+      rome-export validate data/
+      rome-export validate --strict --format github data/
+      rome-export validate data/jobs/office-manager.yaml
+    """
+    import sys
+
+    from rome_export import validation
+    from rome_export.errors import EXIT_INVALID
+    from rome_export.util import atomic_write
+    from rome_export.validation.formats import RENDERERS
+
+    extra = []
+    if rome_dir or esco_file:
+        from rome_export.link import catalogue_check
+
+        extra.append(catalogue_check(rome_dir=rome_dir, esco_file=esco_file))
+    report = validation.validate(paths, strict=strict, extra=extra)
+    text = RENDERERS[fmt](report)
+    if output:
+        from pathlib import Path
+
+        with atomic_write(Path(output)) as stream:
+            stream.write(text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+    if output or fmt != "text":
+        click.echo(RENDERERS["text"](report).splitlines()[-1], err=True)
+    if not report.ok:
+        sys.exit(EXIT_INVALID)
