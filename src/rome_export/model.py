@@ -15,9 +15,9 @@ Conventions:
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterator
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import (

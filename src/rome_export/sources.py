@@ -51,7 +51,7 @@ class _Refused(Exception):
         self.code, self.message, self.mark = code, message, mark
 
 
-class _Loader(yaml.CSafeLoader):  # type: ignore[misc]
+class _Loader(yaml.CSafeLoader):
     """libyaml's safe loader, refusing aliases and duplicate keys."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
@@ -71,15 +71,20 @@ class _Loader(yaml.CSafeLoader):  # type: ignore[misc]
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Refused("yaml-alias", "YAML merge keys ('<<') are not allowed",
-                               key_node.start_mark)
+                raise _Refused(
+                    "yaml-alias", "YAML merge keys ('<<') are not allowed", key_node.start_mark
+                )
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, Hashable):
-                raise _Refused("yaml-syntax", "a mapping key must be a plain value",
-                               key_node.start_mark)
+                raise _Refused(
+                    "yaml-syntax", "a mapping key must be a plain value", key_node.start_mark
+                )
             if key in mapping:
-                raise _Refused("duplicate-key", f"key {key!r} appears twice in this mapping",
-                               key_node.start_mark)
+                raise _Refused(
+                    "duplicate-key",
+                    f"key {key!r} appears twice in this mapping",
+                    key_node.start_mark,
+                )
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
@@ -98,8 +103,14 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Issue]]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [_issue("file-too-large", f"file is {size:,} bytes; the limit is "
-                                 f"{MAX_FILE_BYTES:,} (is it really a referential file?)", display)]
+            return None, [
+                _issue(
+                    "file-too-large",
+                    f"file is {size:,} bytes; the limit is "
+                    f"{MAX_FILE_BYTES:,} (is it really a referential file?)",
+                    display,
+                )
+            ]
         data = path.read_bytes()
     except IsADirectoryError as exc:
         raise UsageError(f"{display}: is a directory, not a file") from exc
@@ -107,9 +118,16 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Issue]]:
         raise OperationalError(f"{display}: cannot read: {exc.strerror or exc}") from exc
     if b"\x00" in data:
         offset = data.index(b"\x00")
-        return None, [Issue("binary-file", Severity.ERROR,
-                            "binary content (a NUL byte): not a YAML text file", display,
-                            data.count(b"\n", 0, offset) + 1, None)]
+        return None, [
+            Issue(
+                "binary-file",
+                Severity.ERROR,
+                "binary content (a NUL byte): not a YAML text file",
+                display,
+                data.count(b"\n", 0, offset) + 1,
+                None,
+            )
+        ]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -117,10 +135,17 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Issue]]:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Issue("not-utf8", Severity.ERROR,
-                            f"byte 0x{data[exc.start]:02X} is not UTF-8 (save the file as "
-                            "UTF-8; latin-1 and Windows-1252 are not accepted)",
-                            display, line, column)]
+        return None, [
+            Issue(
+                "not-utf8",
+                Severity.ERROR,
+                f"byte 0x{data[exc.start]:02X} is not UTF-8 (save the file as "
+                "UTF-8; latin-1 and Windows-1252 are not accepted)",
+                display,
+                line,
+                column,
+            )
+        ]
     return text, []
 
 
@@ -163,7 +188,9 @@ class Locator:
                 self._roots[path] = None
         return self._roots[path]
 
-    def locate(self, path: Path, parts: Sequence[str | int], *, key: bool = False) -> tuple[int, int] | None:
+    def locate(
+        self, path: Path, parts: Sequence[str | int], *, key: bool = False
+    ) -> tuple[int, int] | None:
         """The (line, column) of the node at ``parts``, or of its deepest existing parent.
 
         With ``key=True`` the position of the mapping key is given instead of its value
@@ -193,18 +220,29 @@ class Locator:
         return mark.line + 1, mark.column + 1
 
 
-def _pydantic_issues(exc: ValidationError, display: str, prefix: Sequence[str | int] = ()) -> list[tuple[Issue, tuple[str | int, ...], bool]]:
+def _pydantic_issues(
+    exc: ValidationError, display: str, prefix: Sequence[str | int] = ()
+) -> list[tuple[Issue, tuple[str | int, ...], bool]]:
     """Turn pydantic's errors into issues (located later): (issue, path parts, at-key)."""
     out = []
     for err in exc.errors(include_url=False):
         loc = [p for p in err["loc"] if p != "[key]"]
         at_key = err["type"] == "extra_forbidden" or "[key]" in err["loc"]
         # pydantic adds the union member or validator name to the path: drop non-fields.
-        parts = tuple(p for p in loc if isinstance(p, int) or not p[:1].isupper() and "[" not in p)
+        parts = tuple(
+            p for p in loc if isinstance(p, int) or (not p[:1].isupper() and "[" not in p)
+        )
         full = (*prefix, *parts)
         code, message = _describe(err, parts)
-        out.append((Issue(code, Severity.ERROR, message, display, None, None,
-                          format_path(full) or None), full, at_key))
+        out.append(
+            (
+                Issue(
+                    code, Severity.ERROR, message, display, None, None, format_path(full) or None
+                ),
+                full,
+                at_key,
+            )
+        )
     return out
 
 
@@ -221,7 +259,10 @@ def _describe(err: Any, parts: Sequence[str | int]) -> tuple[str, str]:
     if kind == "missing":
         return "missing-field", f"required field '{name}' is missing"
     if kind == "string_pattern_mismatch":
-        return "bad-format", f"'{given}' is not a valid {_what(parts)} (expected pattern {err['ctx']['pattern']})"
+        return (
+            "bad-format",
+            f"'{given}' is not a valid {_what(parts)} (expected pattern {err['ctx']['pattern']})",
+        )
     if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
         return "out-of-range", f"{name} = {given!r}: {err['msg'].lower()}"
     if kind.endswith("_type") or kind in ("literal_error", "enum"):
@@ -271,8 +312,11 @@ class Loaded:
             n = len(self.report.errors)
             if self.dataset is None and not n:
                 raise InvalidData(f"no {DATASET_FILE} found", self.report)
-            raise InvalidData(f"the referential has {n} error(s)", self.report,
-                              hint="run 'rome-export validate' on it to see them")
+            raise InvalidData(
+                f"the referential has {n} error(s)",
+                self.report,
+                hint="run 'rome-export validate' on it to see them",
+            )
         return Referential.model_construct(
             dataset=self.dataset,
             competencies=sorted(self.competencies, key=lambda c: c.id),
@@ -312,7 +356,9 @@ def load_files(paths: Iterable[Path], root: Path | None = None) -> Loaded:
             if text is not None:
                 data, issues = parse_yaml(text, display)
                 if not issues:
-                    issues = _validate_document(loaded, classify(path), data, display, path, pending)
+                    issues = _validate_document(
+                        loaded, classify(path), data, display, path, pending
+                    )
             loaded.report.extend(issues)
     for issue, parts, at_key, path in pending:
         where = locator.locate(path, parts, key=at_key)
@@ -320,12 +366,25 @@ def load_files(paths: Iterable[Path], root: Path | None = None) -> Loaded:
     return loaded
 
 
-def _validate_document(loaded: Loaded, kind: str, data: Any, display: str, path: Path,
-                       pending: list[tuple[Issue, tuple[str | int, ...], bool, Path]]) -> list[Issue]:
+def _validate_document(
+    loaded: Loaded,
+    kind: str,
+    data: Any,
+    display: str,
+    path: Path,
+    pending: list[tuple[Issue, tuple[str | int, ...], bool, Path]],
+) -> list[Issue]:
     if not isinstance(data, dict):
-        return [Issue("not-a-mapping", Severity.ERROR,
-                      f"expected a mapping of fields at the top of the file, found "
-                      f"{type(data).__name__}", display, 1, 1)]
+        return [
+            Issue(
+                "not-a-mapping",
+                Severity.ERROR,
+                f"expected a mapping of fields at the top of the file, found {type(data).__name__}",
+                display,
+                1,
+                1,
+            )
+        ]
     model = KIND_MODELS[kind]
     try:
         obj = model.model_validate(data)
@@ -377,7 +436,9 @@ def load_dir(root: Path) -> Loaded:
         raise UsageError(f"{root}: not a directory (give the referential's folder)")
     files = discover(root)
     if not files:
-        raise UsageError(f"{root}: no {DATASET_FILE}, {COMPETENCIES_FILE} or {JOBS_DIR}/*.yaml here")
+        raise UsageError(
+            f"{root}: no {DATASET_FILE}, {COMPETENCIES_FILE} or {JOBS_DIR}/*.yaml here"
+        )
     return load_files(files, root)
 
 
@@ -396,11 +457,11 @@ def load(path: str | os.PathLike[str]) -> Referential:
 # ------------------------------------------------------------------------------ writing
 
 
-class _Dumper(yaml.CSafeDumper):  # type: ignore[misc]
+class _Dumper(yaml.CSafeDumper):
     pass
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _represent_str(dumper: _Dumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value and not value.endswith((" ", "\t")) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
@@ -429,8 +490,14 @@ def _prune(value: Any) -> Any:
 
 def dump_yaml(data: Any, schema: str | None = None) -> str:
     """Canonical YAML text: block style, UTF-8, no line folding, a final newline."""
-    body: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                          default_flow_style=False, width=1_000_000)
+    body: str = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1_000_000,
+    )
     head = f"# yaml-language-server: $schema={schema}\n" if schema else ""
     return head + body
 
@@ -448,8 +515,9 @@ def dump_dataset(dataset: Dataset, schema: str | None = None) -> str:
     return dump_yaml(_prune(dataset.model_dump()), schema)
 
 
-def write_referential(ref: Referential, out_dir: str | os.PathLike[str], *,
-                      schemas: str | None = None) -> list[Path]:
+def write_referential(
+    ref: Referential, out_dir: str | os.PathLike[str], *, schemas: str | None = None
+) -> list[Path]:
     """Write a referential as YAML files, each atomically; return the paths written.
 
     Every text is produced before the first file is touched, so a failure while
@@ -464,10 +532,13 @@ def write_referential(ref: Referential, out_dir: str | os.PathLike[str], *,
     texts: dict[Path, str] = {
         root / DATASET_FILE: dump_dataset(ref.dataset, ref_for("dataset.schema.json", 0)),
         root / COMPETENCIES_FILE: dump_competencies(
-            ref.competencies, ref_for("competencies.schema.json", 0)),
+            ref.competencies, ref_for("competencies.schema.json", 0)
+        ),
     }
     for job in ref.jobs:
-        texts[root / JOBS_DIR / f"{job.id}.yaml"] = dump_job(job, ref_for("jobsheet.schema.json", 1))
+        texts[root / JOBS_DIR / f"{job.id}.yaml"] = dump_job(
+            job, ref_for("jobsheet.schema.json", 1)
+        )
     for path, text in texts.items():
         with atomic_write(path) as stream:
             stream.write(text.encode("utf-8"))

@@ -6,8 +6,15 @@ import click
 
 
 @click.command()
-@click.option("-o", "--output", "out_dir", default="schemas", show_default=True,
-              type=click.Path(file_okay=False), help="Folder to write the schemas into.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="schemas",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the schemas into.",
+)
 def schema(out_dir: str) -> None:
     """Write the JSON Schemas (draft 2020-12) of dataset.yaml, competencies.yaml and job sheets.
 

@@ -10,16 +10,40 @@ FORMAT_CHOICES = ("text", "json", "junit", "github", "sarif")
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text",
-              show_default=True, help="Report format (junit, github and sarif are for CI).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file instead of stdout.")
-@click.option("--rome", "rome_dir", type=click.Path(exists=True, file_okay=False),
-              help="ROME 4.0 CSV folder: check that every mapped ROME code exists.")
-@click.option("--esco", "esco_file", type=click.Path(exists=True, dir_okay=False),
-              help="ESCO occupations CSV: check that every mapped ESCO IRI and ISCO code exists.")
-def validate(paths: tuple[str, ...], strict: bool, fmt: str, output: str | None,
-             rome_dir: str | None, esco_file: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_CHOICES),
+    default="text",
+    show_default=True,
+    help="Report format (junit, github and sarif are for CI).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to this file instead of stdout.",
+)
+@click.option(
+    "--rome",
+    "rome_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="ROME 4.0 CSV folder: check that every mapped ROME code exists.",
+)
+@click.option(
+    "--esco",
+    "esco_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="ESCO occupations CSV: check that every mapped ESCO IRI and ISCO code exists.",
+)
+def validate(
+    paths: tuple[str, ...],
+    strict: bool,
+    fmt: str,
+    output: str | None,
+    rome_dir: str | None,
+    esco_file: str | None,
+) -> None:
     """Validate referential directories or single YAML files.
 
     Checks the schema, the references between files and the content (cut-short text,

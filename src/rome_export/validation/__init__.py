@@ -14,28 +14,22 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rome_export.errors import UsageError
-from rome_export.sources import (
-    COMPETENCIES_FILE,
-    DATASET_FILE,
-    JOBS_DIR,
-    Loaded,
-    Locator,
-    classify,
-    discover,
-    load_dir,
-    load_files,
-)
 from rome_export.validation.report import Issue, Report, Severity
+
+if TYPE_CHECKING:  # sources imports this package's report module: import it lazily
+    from rome_export.sources import Loaded
 
 __all__ = ["Issue", "Report", "Severity", "validate", "validate_loaded"]
 
-ExtraCheck = Callable[[Loaded], Iterable[Issue]]
+ExtraCheck = Callable[["Loaded"], Iterable[Issue]]
 
 
 def validate_loaded(loaded: Loaded, extra: Sequence[ExtraCheck] = ()) -> Report:
     """Run layers 2 and 3 (and any ``extra`` checks) on what layer 1 loaded."""
+    from rome_export.sources import Locator
     from rome_export.validation import rules
 
     locator = Locator()
@@ -55,6 +49,16 @@ def load_paths(paths: Sequence[str | os.PathLike[str]]) -> Loaded:
     A single job file inside ``<dir>/jobs/`` is checked against ``<dir>/competencies.yaml``
     (and the other sheets' ids) so that its references can be resolved.
     """
+    from rome_export.sources import (
+        COMPETENCIES_FILE,
+        DATASET_FILE,
+        JOBS_DIR,
+        classify,
+        discover,
+        load_dir,
+        load_files,
+    )
+
     if not paths:
         raise UsageError("give at least one referential directory or file")
     files: list[Path] = []
@@ -63,8 +67,9 @@ def load_paths(paths: Sequence[str | os.PathLike[str]]) -> Loaded:
         if path.is_dir():
             found = discover(path)
             if not found:
-                raise UsageError(f"{path}: no {DATASET_FILE}, {COMPETENCIES_FILE} or "
-                                 f"{JOBS_DIR}/*.yaml here")
+                raise UsageError(
+                    f"{path}: no {DATASET_FILE}, {COMPETENCIES_FILE} or {JOBS_DIR}/*.yaml here"
+                )
             files += found
         elif path.exists():
             files.append(path)
@@ -75,18 +80,31 @@ def load_paths(paths: Sequence[str | os.PathLike[str]]) -> Loaded:
     unique = list(dict.fromkeys(files))
     kinds = {classify(p) for p in unique}
     if "competencies" not in kinds:
-        context = {p.parent.parent / COMPETENCIES_FILE for p in unique
-                   if classify(p) == "job" and p.parent.name == JOBS_DIR}
+        context = {
+            p.parent.parent / COMPETENCIES_FILE
+            for p in unique
+            if classify(p) == "job" and p.parent.name == JOBS_DIR
+        }
         unique += sorted(c for c in context if c.is_file())
     return load_files(unique)
 
 
-def validate(paths: Sequence[str | os.PathLike[str]], *, strict: bool = False,
-             extra: Sequence[ExtraCheck] = ()) -> Report:
+def validate(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    strict: bool = False,
+    extra: Sequence[ExtraCheck] = (),
+) -> Report:
     """Validate referential directories or files; warnings become errors when ``strict``."""
     loaded = load_paths(paths)
     report = validate_loaded(loaded, extra)
     if len(paths) == 1 and Path(paths[0]).is_dir() and loaded.dataset_file is None:
-        report.add(Issue("missing-dataset", Severity.ERROR, f"no {DATASET_FILE} in this "
-                         "referential", Path(paths[0]).as_posix()))
+        report.add(
+            Issue(
+                "missing-dataset",
+                Severity.ERROR,
+                "no dataset.yaml in this referential",
+                Path(paths[0]).as_posix(),
+            )
+        )
     return report.strict() if strict else report

@@ -48,8 +48,15 @@ def to_json(report: Report) -> str:
         "warnings": len(report.warnings),
         "files_checked": report.files_checked,
         "issues": [
-            {"code": i.code, "severity": i.severity.value, "message": i.message,
-             "file": i.file, "line": i.line, "column": i.column, "path": i.path}
+            {
+                "code": i.code,
+                "severity": i.severity.value,
+                "message": i.message,
+                "file": i.file,
+                "line": i.line,
+                "column": i.column,
+                "path": i.path,
+            }
             for i in report.issues
         ],
     }
@@ -66,19 +73,27 @@ def to_junit(report: Report) -> str:
         body = []
         for i in issues:
             tag = "failure" if i.severity is Severity.ERROR else "system-out"
-            text = escape(f"{file}:{_where(i)} {i.code}: {i.message}"
-                          + (f" [{i.path}]" if i.path else ""))
+            text = escape(
+                f"{file}:{_where(i)} {i.code}: {i.message}" + (f" [{i.path}]" if i.path else "")
+            )
             if tag == "failure":
-                body.append(f'      <failure type={quoteattr(i.code)} '
-                            f'message={quoteattr(i.message)}>{text}</failure>')
+                body.append(
+                    f"      <failure type={quoteattr(i.code)} "
+                    f"message={quoteattr(i.message)}>{text}</failure>"
+                )
             else:
                 body.append(f"      <system-out>warning {text}</system-out>")
-        cases.append(f"    <testcase classname={quoteattr(TOOL)} name={quoteattr(file)}>\n"
-                     + "\n".join(body) + "\n    </testcase>")
+        cases.append(
+            f"    <testcase classname={quoteattr(TOOL)} name={quoteattr(file)}>\n"
+            + "\n".join(body)
+            + "\n    </testcase>"
+        )
     n_cases = max(len(cases), 1)
     out.append(f'<testsuites name="{TOOL}" tests="{n_cases}" failures="{errors}">')
-    out.append(f'  <testsuite name="{TOOL} validate" tests="{n_cases}" failures="{errors}" '
-               f'errors="0" skipped="0">')
+    out.append(
+        f'  <testsuite name="{TOOL} validate" tests="{n_cases}" failures="{errors}" '
+        f'errors="0" skipped="0">'
+    )
     if cases:
         out += cases
     else:
@@ -136,13 +151,19 @@ def to_sarif(report: Report) -> str:
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": TOOL, "version": __version__, "informationUri": DOCS,
-                "rules": [{"id": c, "helpUri": DOCS + c} for c in codes],
-            }},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL,
+                        "version": __version__,
+                        "informationUri": DOCS,
+                        "rules": [{"id": c, "helpUri": DOCS + c} for c in codes],
+                    }
+                },
+                "results": results,
+            }
+        ],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 

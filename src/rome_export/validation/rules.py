@@ -29,10 +29,12 @@ class Finding:
     parts: tuple[str | int, ...]
 
 
-def _finding(code: str, severity: Severity, message: str, file: str | None,
-             *parts: str | int) -> Finding:
-    return Finding(Issue(code, severity, message, file, None, None, format_path(parts) or None),
-                   parts)
+def _finding(
+    code: str, severity: Severity, message: str, file: str | None, *parts: str | int
+) -> Finding:
+    return Finding(
+        Issue(code, severity, message, file, None, None, format_path(parts) or None), parts
+    )
 
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -46,8 +48,15 @@ def integrity(loaded: Loaded) -> Iterator[Finding]:
     seen_comp: dict[str, int] = {}
     for pos, comp in zip(loaded.competency_positions, loaded.competencies, strict=True):
         if comp.id in seen_comp:
-            yield _finding("duplicate-id", E, f"competency id '{comp.id}' is already used by "
-                           f"competencies[{seen_comp[comp.id]}]", comp_file, "competencies", pos, "id")
+            yield _finding(
+                "duplicate-id",
+                E,
+                f"competency id '{comp.id}' is already used by competencies[{seen_comp[comp.id]}]",
+                comp_file,
+                "competencies",
+                pos,
+                "id",
+            )
         else:
             seen_comp[comp.id] = pos
 
@@ -56,14 +65,25 @@ def integrity(loaded: Loaded) -> Iterator[Finding]:
     job_ids: dict[str, str] = {}
     for job, file in zip(loaded.jobs, loaded.job_sources, strict=True):
         if job.id in job_ids:
-            yield _finding("duplicate-id", E, f"job id '{job.id}' is already used by "
-                           f"{job_ids[job.id]}", file, "id")
+            yield _finding(
+                "duplicate-id",
+                E,
+                f"job id '{job.id}' is already used by {job_ids[job.id]}",
+                file,
+                "id",
+            )
         else:
             job_ids[job.id] = file
         stem = PurePosixPath(file).stem
         if stem != job.id:
-            yield _finding("id-filename-mismatch", E, f"id '{job.id}' does not match the file "
-                           f"name '{stem}' (a sheet lives in jobs/<id>.yaml)", file, "id")
+            yield _finding(
+                "id-filename-mismatch",
+                E,
+                f"id '{job.id}' does not match the file "
+                f"name '{stem}' (a sheet lives in jobs/<id>.yaml)",
+                file,
+                "id",
+            )
 
     families: dict[str, tuple[dict[str, str], str]] = {}
     for job, file in zip(loaded.jobs, loaded.job_sources, strict=True):
@@ -71,46 +91,111 @@ def integrity(loaded: Loaded) -> Iterator[Finding]:
         if job.family is not None:
             first = families.setdefault(job.family.id, (job.family.label, file))
             if first[0] != job.family.label:
-                yield _finding("family-label-conflict", W, f"family '{job.family.id}' has other "
-                               f"labels in {first[1]}", file, "family", "label")
+                yield _finding(
+                    "family-label-conflict",
+                    W,
+                    f"family '{job.family.id}' has other labels in {first[1]}",
+                    file,
+                    "family",
+                    "label",
+                )
 
 
-def _job_integrity(job: JobSheet, file: str, competencies: dict[str, Competency],
-                   job_ids: dict[str, str], check_refs: bool) -> Iterator[Finding]:
+def _job_integrity(
+    job: JobSheet,
+    file: str,
+    competencies: dict[str, Competency],
+    job_ids: dict[str, str],
+    check_refs: bool,
+) -> Iterator[Finding]:
     seen: set[str] = set()
     for i, req in enumerate(job.requirements):
         if req.competency in seen:
-            yield _finding("duplicate-requirement", E, f"competency '{req.competency}' is "
-                           "required twice", file, "requirements", i, "competency")
+            yield _finding(
+                "duplicate-requirement",
+                E,
+                f"competency '{req.competency}' is required twice",
+                file,
+                "requirements",
+                i,
+                "competency",
+            )
         seen.add(req.competency)
         comp = competencies.get(req.competency)
         if comp is None:
             if check_refs:
-                yield _finding("unknown-competency", E, f"competency '{req.competency}' is not "
-                               "in competencies.yaml", file, "requirements", i, "competency")
+                yield _finding(
+                    "unknown-competency",
+                    E,
+                    f"competency '{req.competency}' is not in competencies.yaml",
+                    file,
+                    "requirements",
+                    i,
+                    "competency",
+                )
             continue
         if req.expected_level is not None and comp.levels and req.expected_level not in comp.levels:
             defined = ", ".join(str(n) for n in sorted(comp.levels))
-            yield _finding("level-not-defined", E, f"expected level {req.expected_level} is not "
-                           f"defined for '{comp.id}' (defined: {defined})",
-                           file, "requirements", i, "expected_level")
+            yield _finding(
+                "level-not-defined",
+                E,
+                f"expected level {req.expected_level} is not "
+                f"defined for '{comp.id}' (defined: {defined})",
+                file,
+                "requirements",
+                i,
+                "expected_level",
+            )
     for i, link in enumerate(job.mobility):
         if link.target is None:
             continue
         if link.target == job.id:
-            yield _finding("self-mobility", E, "a mobility link points at its own sheet",
-                           file, "mobility", i, "target")
+            yield _finding(
+                "self-mobility",
+                E,
+                "a mobility link points at its own sheet",
+                file,
+                "mobility",
+                i,
+                "target",
+            )
         elif link.target not in job_ids:
-            yield _finding("unknown-mobility-target", E, f"mobility target '{link.target}' is "
-                           "not a sheet of the referential (use target_label for a job outside "
-                           "it)", file, "mobility", i, "target")
+            yield _finding(
+                "unknown-mobility-target",
+                E,
+                f"mobility target '{link.target}' is "
+                "not a sheet of the referential (use target_label for a job outside "
+                "it)",
+                file,
+                "mobility",
+                i,
+                "target",
+            )
 
 
 # -------------------------------------------------------------------------- content
 
 _TRAILING = (",", ";", "(", "[", "«", "-", "–", "/", "&")
-_DANGLING = {"et", "ou", "de", "des", "du", "la", "le", "les", "à", "en", "pour", "avec",
-             "and", "or", "of", "the", "to", "with"}
+_DANGLING = {
+    "et",
+    "ou",
+    "de",
+    "des",
+    "du",
+    "la",
+    "le",
+    "les",
+    "à",
+    "en",
+    "pour",
+    "avec",
+    "and",
+    "or",
+    "of",
+    "the",
+    "to",
+    "with",
+}
 _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
 
 
@@ -151,8 +236,8 @@ def _paragraphs(job: JobSheet) -> Iterator[tuple[str, tuple[str | int, ...]]]:
     for i, r in enumerate(job.requirements):
         if r.example:
             yield r.example, ("requirements", i, "example")
-    for i, t in enumerate(job.trends):
-        yield t, ("trends", i)
+    for i, trend in enumerate(job.trends):
+        yield trend, ("trends", i)
 
 
 def content(loaded: Loaded) -> Iterator[Finding]:
@@ -169,22 +254,48 @@ def _competency_content(comp: Competency, file: str | None, pos: int) -> Iterato
     where = ("competencies", pos)
     label = comp.label.get("fr", comp.id)
     if not comp.levels:
-        yield _finding("missing-level-descriptors", W, f"'{label}' has no level descriptors",
-                       file, *where, "levels")
+        yield _finding(
+            "missing-level-descriptors",
+            W,
+            f"'{label}' has no level descriptors",
+            file,
+            *where,
+            "levels",
+        )
     elif len(comp.levels) < 4:
         missing = ", ".join(str(n) for n in range(1, 5) if n not in comp.levels)
-        yield _finding("incomplete-level-descriptors", W, f"'{label}' has no descriptor for "
-                       f"level(s) {missing}", file, *where, "levels")
+        yield _finding(
+            "incomplete-level-descriptors",
+            W,
+            f"'{label}' has no descriptor for level(s) {missing}",
+            file,
+            *where,
+            "levels",
+        )
     seen: dict[str, int] = {}
     for level, text in sorted(comp.levels.items()):
         defect = text_defect(text)
         if defect:
-            yield _finding(defect[0], W, f"'{label}', level {level}: {defect[1]}",
-                           file, *where, "levels", level)
+            yield _finding(
+                defect[0],
+                W,
+                f"'{label}', level {level}: {defect[1]}",
+                file,
+                *where,
+                "levels",
+                level,
+            )
         key = " ".join(text.split()).casefold()
         if key in seen:
-            yield _finding("duplicate-text", W, f"'{label}': level {level} repeats level "
-                           f"{seen[key]}", file, *where, "levels", level)
+            yield _finding(
+                "duplicate-text",
+                W,
+                f"'{label}': level {level} repeats level {seen[key]}",
+                file,
+                *where,
+                "levels",
+                level,
+            )
         seen.setdefault(key, level)
 
 
@@ -199,12 +310,19 @@ def _title_index(jobs: list[JobSheet]) -> dict[str, list[tuple[tuple[str, ...], 
     return index
 
 
-def _job_content(job: JobSheet, file: str,
-                 titles: dict[str, list[tuple[tuple[str, ...], str, str]]]) -> Iterator[Finding]:
+def _job_content(
+    job: JobSheet, file: str, titles: dict[str, list[tuple[tuple[str, ...], str, str]]]
+) -> Iterator[Finding]:
     for i, req in enumerate(job.requirements):
         if req.expected_level is None:
-            yield _finding("unknown-expected-level", W, f"no expected level for "
-                           f"'{req.competency}'", file, "requirements", i)
+            yield _finding(
+                "unknown-expected-level",
+                W,
+                f"no expected level for '{req.competency}'",
+                file,
+                "requirements",
+                i,
+            )
 
     counts = Counter(" ".join(text.split()).casefold() for text, _ in _paragraphs(job))
     reported: set[str] = set()
@@ -215,8 +333,13 @@ def _job_content(job: JobSheet, file: str,
         key = " ".join(text.split()).casefold()
         if counts[key] > 1 and key not in reported:
             reported.add(key)
-            yield _finding("duplicate-text", W, f"this text appears {counts[key]} times in the "
-                           "sheet", file, *parts)
+            yield _finding(
+                "duplicate-text",
+                W,
+                f"this text appears {counts[key]} times in the sheet",
+                file,
+                *parts,
+            )
 
     own = {tuple(_fold(t)) for t in job.title.values()}
     own |= {tuple(_fold(t)) for ts in job.alt_titles.values() for t in ts}
@@ -231,9 +354,15 @@ def _job_content(job: JobSheet, file: str,
             continue
         named = _names_in(_fold(req.example), titles, local, own)
         if named:
-            yield _finding("example-names-other-job", W, f"the example names another job: "
-                           f"'{named}' (was it copied from another sheet?)",
-                           file, "requirements", i, "example")
+            yield _finding(
+                "example-names-other-job",
+                W,
+                f"the example names another job: '{named}' (was it copied from another sheet?)",
+                file,
+                "requirements",
+                i,
+                "example",
+            )
 
 
 def _names_in(words: list[str], *indexes_and_own: object) -> str | None:
@@ -245,6 +374,6 @@ def _names_in(words: list[str], *indexes_and_own: object) -> str | None:
             for candidate, title, _ in index.get(word, ()):
                 if candidate in own:
                     continue
-                if tuple(words[start:start + len(candidate)]) == candidate:
+                if tuple(words[start : start + len(candidate)]) == candidate:
                     return str(title)
     return None
