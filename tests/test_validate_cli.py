@@ -218,3 +218,17 @@ def test_sarif_output(runner, ref_copy):
     result = next(r for r in doc["runs"][0]["results"] if r["level"] == "error")
     assert result["ruleId"] == "bad-format" and result["level"] == "error"
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] > 1
+
+
+def test_a_sheet_with_schema_errors_still_gets_its_integrity_checked(runner, ref_copy):
+    """One run reports everything: fixing one error must not reveal the next."""
+    edit(ref_copy / JOB, "  - competency: communiquer-efficacement\n    expected_level: 3",
+         "  - competency: communiquer-efficacement\n    expected_level: 7")
+    edit(ref_copy / JOB, "  - competency: creer-et-maintenir", "  - competency: creer-et-garder")
+    code, found = issues(runner, str(ref_copy))
+    assert code == 1
+    errors = [(i["code"], i["path"]) for i in found if i["severity"] == "error"]
+    assert errors == [("out-of-range", "requirements[0].expected_level"),
+                      ("unknown-competency", "requirements[1].competency")]
+    # the broken sheet's content checks wait for its schema errors to be fixed
+    assert not [i for i in found if i["file"].endswith(JOB) and i["severity"] == "warning"]

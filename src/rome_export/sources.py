@@ -303,6 +303,7 @@ class Loaded:
     dataset_file: str | None = None
     competencies_file: str | None = None
     job_sources: list[str] = field(default_factory=list)  # display name of each of jobs
+    partial_jobs: set[int] = field(default_factory=set)  # jobs salvaged from schema errors
     paths: dict[str, Path] = field(default_factory=dict)  # display name -> file on disk
     report: Report = field(default_factory=Report)
 
@@ -392,6 +393,12 @@ def _validate_document(
         pending.extend((i, p, k, path) for i, p, k in _pydantic_issues(exc, display))
         if kind == "competencies":  # keep the valid competencies for the later layers
             _salvage_competencies(loaded, data, display)
+        elif kind == "job":
+            salvaged = _salvage_job(data, exc)
+            if salvaged is not None:  # layer 2 still runs on it; layer 3 does not
+                loaded.jobs.append(salvaged)
+                loaded.job_sources.append(display)
+                loaded.partial_jobs.add(len(loaded.jobs) - 1)
         return []
     if isinstance(obj, Dataset):
         loaded.dataset, loaded.dataset_file = obj, display
@@ -402,6 +409,35 @@ def _validate_document(
         loaded.jobs.append(obj)
         loaded.job_sources.append(display)
     return []
+
+
+def _salvage_job(data: dict[str, Any], exc: ValidationError) -> JobSheet | None:
+    """The sheet with its broken optional leaves set to null and unknown keys dropped, so
+    that one run reports its integrity errors too; ``None`` when that is not enough.
+
+    List positions are kept, so that later issues point at the right items.
+    """
+    import copy
+
+    fixed = copy.deepcopy(data)
+    for err in exc.errors(include_url=False):
+        loc = [p for p in err["loc"] if isinstance(p, int) or ("[" not in p and p[:1].islower())]
+        parent: Any = fixed
+        for part in loc[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        if not loc or not isinstance(parent, dict) or loc[-1] not in parent:
+            return None
+        if err["type"] == "extra_forbidden":
+            del parent[loc[-1]]
+        else:
+            parent[loc[-1]] = None
+    try:
+        return JobSheet.model_validate(fixed)
+    except ValidationError:
+        return None
 
 
 def _salvage_competencies(loaded: Loaded, data: dict[str, Any], display: str) -> None:

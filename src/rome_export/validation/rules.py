@@ -246,8 +246,9 @@ def content(loaded: Loaded) -> Iterator[Finding]:
         yield from _competency_content(comp, comp_file, pos)
 
     titles = _title_index(loaded.jobs)
-    for job, file in zip(loaded.jobs, loaded.job_sources, strict=True):
-        yield from _job_content(job, file, titles)
+    for n, (job, file) in enumerate(zip(loaded.jobs, loaded.job_sources, strict=True)):
+        if n not in loaded.partial_jobs:  # a sheet with schema errors: its content later
+            yield from _job_content(job, file, titles)
 
 
 def _competency_content(comp: Competency, file: str | None, pos: int) -> Iterator[Finding]:
