@@ -45,10 +45,10 @@ drops text silently.
     Liste des certifications            heading
     Branche / Hors branche              list items under each
     Proximité(s)/évolution(s) envisageables
-    La proximité des métiers ...        widget: sector filter, "Cliquer sur…", legend,
-                                        disclaimer "Ces mobilités…": dropped
+    La proximité des métiers ...        widget: sector filter, "Cliquer sur…", legend: dropped
     Office Manager                      the sheet itself: the centre of the graph, no link
     Agent d'accueil                     * mobility targets (direction, proximity unknown)
+    Ces mobilités sont données ...      [o] the publisher's notice -> mobility_note
     Tendances nationales sur le métier  paragraphs
     Pour en savoir plus                 items "Label : https://..." (URL optional)
 
@@ -56,9 +56,12 @@ Some panels are rendered twice, the second copy without its first sub-heading: a
 or list item already seen in the same section is dropped, with the sub-headings that only
 introduce dropped paragraphs (finding ``duplicate-block``, warning, with the lines).
 
-Findings (code, severity): ``missing-descriptors``, ``unknown-expected-level``,
-``truncated-text``, ``example-names-other-job``, ``duplicate-block``, ``title-mismatch``
-(warnings) and ``unplaced-text``, ``not-a-page`` (errors).
+Findings are :class:`~rome_export.validation.report.Issue` s located by page line, with the
+codes of ``rome-export validate`` where they mean the same: warnings
+``missing-level-descriptors``, ``incomplete-level-descriptors``, ``unknown-expected-level``,
+``truncated-text``, ``unbalanced-text``, ``example-names-other-job``, ``duplicate-block``,
+``title-mismatch``; errors ``unplaced-text``, ``repeated-section``. Input that is not a page
+at all (empty, binary, not UTF-8, no title) raises :class:`NotAPage`.
 """
 
 from __future__ import annotations
@@ -67,6 +70,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+
+from rome_export.validation.report import Issue, Severity
+from rome_export.validation.rules import text_defect
 
 _CLICK = "cliquer sur"
 _TABS = (
@@ -108,19 +114,8 @@ _EXPECTED = re.compile(r"^niveau attendu\s*:\s*(?P<value>.*)$", re.I)
 _EXAMPLE_MARK = re.compile(r"^exemple concret d'activit[ée] pour le niveau attendu\s*:$", re.I)
 _URL = re.compile(r"(?P<url>https?://\S+)$")
 _DISCLAIMER = "ces mobilités sont données à titre indicatif"
-_OPEN_CLOSE = (("(", ")"), ("[", "]"), ("«", "»"))
 
 Line = tuple[int, str]  # (1-based line number, stripped NFC text)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A located observation about the page; ``severity`` is "error" or "warning"."""
-
-    code: str
-    severity: str
-    message: str
-    line: int | None = None
 
 
 @dataclass
@@ -146,7 +141,7 @@ class ParsedPage:
     sections: set[str]
     competencies: list[PageCompetency]
     mobility: list[Line]
-    findings: list[Finding]
+    findings: list[Issue]
 
 
 def nfc_key(text: str) -> str:
@@ -164,21 +159,14 @@ def slugify(text: str) -> str:
     return slug
 
 
-def looks_truncated(text: str) -> bool:
-    """A text cut short: ends on a separator, or leaves a bracket open."""
-    if text.rstrip().endswith((",", ";", "(", "-", "/")):
-        return True
-    return any(text.count(o) != text.count(c) for o, c in _OPEN_CLOSE)
-
-
 class NotAPage(ValueError):
     """The text is not a job-sheet page at all."""
 
 
 class _Parser:
-    def __init__(self, lines: list[Line]) -> None:
-        self.lines = lines
-        self.findings: list[Finding] = []
+    def __init__(self, lines: list[Line], file: str | None) -> None:
+        self.lines, self.file = lines, file
+        self.findings: list[Issue] = []
         self.job: dict[str, Any] = {}
         self.sections: set[str] = set()
         self.competencies: list[PageCompetency] = []
@@ -187,13 +175,15 @@ class _Parser:
         self.title_line: Line | None = None
 
     def warn(self, code: str, message: str, line: int | None) -> None:
-        self.findings.append(Finding(code, "warning", message, line))
+        self.findings.append(Issue(code, Severity.WARNING, message, self.file, line))
+
+    def error(self, code: str, message: str, line: int | None) -> None:
+        self.findings.append(Issue(code, Severity.ERROR, message, self.file, line))
 
     def unplaced(self, lines: list[Line], where: str) -> None:
         for number, text in lines:
-            self.findings.append(Finding(
-                "unplaced-text", "error",
-                f"text the importer cannot place in {where}: {text[:60]!r}", number))
+            self.error("unplaced-text",
+                       f"text the importer cannot place in {where}: {text[:60]!r}", number)
 
     # ------------------------------------------------------------------ the page
     def parse(self) -> ParsedPage:
@@ -233,8 +223,7 @@ class _Parser:
                 chunks[current].append((number, text))
                 continue
             if name in chunks:
-                self.findings.append(Finding("repeated-section", "error",
-                                             f"section {text!r} appears twice", number))
+                self.error("repeated-section", f"section {text!r} appears twice", number)
             chunks[name] = []
             current = name
             if match:
@@ -374,8 +363,9 @@ class _Parser:
         return out
 
     def _check_text(self, text: str, number: int) -> None:
-        if looks_truncated(text):
-            self.warn("truncated-text", f"text looks cut short: …{text[-40:]!r}", number)
+        defect = text_defect(text)
+        if defect:
+            self.warn(defect[0], defect[1], number)
 
     def _presentation(self, lines: list[Line]) -> None:
         parts = self._subsections(lines, {"finalité du métier": "purpose",
@@ -506,10 +496,12 @@ class _Parser:
     def _check_competency(self, competency: PageCompetency) -> None:
         missing = [n for n in (1, 2, 3, 4) if n not in competency.levels]
         label = competency.label
-        if missing:
-            what = "no level descriptors" if len(missing) == 4 else (
-                "no descriptor for level " + ", ".join(map(str, missing)))
-            self.warn("missing-descriptors", f"competency {label!r}: {what}", competency.line)
+        if len(missing) == 4:
+            self.warn("missing-level-descriptors", f"{label!r} has no level descriptors",
+                      competency.line)
+        elif missing:
+            self.warn("incomplete-level-descriptors", f"{label!r} has no descriptor for "
+                      f"level(s) {', '.join(map(str, missing))}", competency.line)
         if competency.expected_line is None:
             self.warn("unknown-expected-level",
                       f"competency {label!r}: no 'Niveau attendu' line, level unknown",
@@ -531,7 +523,9 @@ class _Parser:
                 state = "click"
             elif state == "click" and text[:1].islower():
                 pass  # the "Cliquer sur…" sentence wraps over lines
-            elif state == "sectors" or key in _MOBILITY_WIDGET or key.startswith(_DISCLAIMER):
+            elif key.startswith(_DISCLAIMER):
+                self.job["mobility_note"] = text  # the publisher's notice under the graph
+            elif state == "sectors" or key in _MOBILITY_WIDGET:
                 pass
             elif self.title is not None and key == nfc_key(self.title):
                 state = "jobs"  # the sheet itself: the centre of the graph, not a link
@@ -584,14 +578,15 @@ def decode_page(data: bytes) -> str:
     return text
 
 
-def parse_page(text: str, *, other_titles: tuple[str, ...] = ()) -> ParsedPage:
+def parse_page(text: str, *, file: str | None = None,
+               other_titles: tuple[str, ...] = ()) -> ParsedPage:
     """Parse a page's text. ``other_titles``: titles of other sheets, to spot an example
     that names another job (the page's own mobility targets are always checked)."""
     lines = [(number, unicodedata.normalize("NFC", " ".join(raw.split())))
              for number, raw in enumerate(text.splitlines(), start=1) if raw.strip()]
     if not lines:
         raise NotAPage("the file has no text")
-    page = _Parser(lines).parse()
+    page = _Parser(lines, file).parse()
     own = {nfc_key(page.title)}
     others = {nfc_key(t): t for t in (*other_titles, *(label for _, label in page.mobility))}
     patterns = [(title, re.compile(rf"(?<!\w){re.escape(key)}(?!\w)"))
@@ -602,9 +597,9 @@ def parse_page(text: str, *, other_titles: tuple[str, ...] = ()) -> ParsedPage:
         example = nfc_key(competency.example)
         for title, pattern in patterns:
             if pattern.search(example):
-                page.findings.append(Finding(
-                    "example-names-other-job", "warning",
+                page.findings.append(Issue(
+                    "example-names-other-job", Severity.WARNING,
                     f"the example of {competency.label!r} names another job: {title!r}",
-                    competency.example_line))
-    page.findings.sort(key=lambda f: (f.line or 0, f.code))
+                    file, competency.example_line))
+    page.findings.sort(key=Issue.sort_key)
     return page
