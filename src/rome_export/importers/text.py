@@ -142,6 +142,7 @@ class ParsedPage:
     competencies: list[PageCompetency]
     mobility: list[Line]
     findings: list[Issue]
+    file: str | None = None
 
 
 def nfc_key(text: str) -> str:
@@ -209,7 +210,7 @@ class _Parser:
         self.job["id"] = slugify(self.title)
         self.job["title"] = {"fr": self.title}
         return ParsedPage(self.title, self.job, self.sections, self.competencies,
-                          self.mobility, self.findings)
+                          self.mobility, self.findings, self.file)
 
     def _split(self, lines: list[Line]) -> dict[str, list[Line]]:
         chunks: dict[str, list[Line]] = {"head": []}
@@ -497,14 +498,14 @@ class _Parser:
         missing = [n for n in (1, 2, 3, 4) if n not in competency.levels]
         label = competency.label
         if len(missing) == 4:
-            self.warn("missing-level-descriptors", f"{label!r} has no level descriptors",
+            self.warn("missing-level-descriptors", f"'{label}' has no level descriptors",
                       competency.line)
         elif missing:
-            self.warn("incomplete-level-descriptors", f"{label!r} has no descriptor for "
+            self.warn("incomplete-level-descriptors", f"'{label}' has no descriptor for "
                       f"level(s) {', '.join(map(str, missing))}", competency.line)
         if competency.expected_line is None:
             self.warn("unknown-expected-level",
-                      f"competency {label!r}: no 'Niveau attendu' line, level unknown",
+                      f"no expected level for '{label}' (no 'Niveau attendu' line)",
                       competency.line)
         for level, text in sorted(competency.levels.items()):
             self._check_text(text, competency.level_lines[level])
