@@ -69,8 +69,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
+from rome_export.model import Sector
 from rome_export.validation.report import Issue, Severity
 from rome_export.validation.rules import text_defect
 
@@ -113,6 +114,7 @@ _LEVEL = re.compile(r"^(?P<n>[1-4])(?:\s*[-–.:)]\s+(?P<text>.+))?$")
 _EXPECTED = re.compile(r"^niveau attendu\s*:\s*(?P<value>.*)$", re.I)
 _EXAMPLE_MARK = re.compile(r"^exemple concret d'activit[ée] pour le niveau attendu\s*:$", re.I)
 _URL = re.compile(r"(?P<url>https?://\S+)$")
+_SECTORS = set(get_args(Sector))
 _DISCLAIMER = "ces mobilités sont données à titre indicatif"
 
 Line = tuple[int, str]  # (1-based line number, stripped NFC text)
@@ -173,7 +175,6 @@ class _Parser:
         self.competencies: list[PageCompetency] = []
         self.mobility: list[Line] = []
         self.title: str | None = None
-        self.title_line: Line | None = None
 
     def warn(self, code: str, message: str, line: int | None) -> None:
         self.findings.append(Issue(code, Severity.WARNING, message, self.file, line))
@@ -193,8 +194,10 @@ class _Parser:
             i += 1  # tab navigation
         chunks = self._split(self.lines[i:])
         head = chunks.pop("head", [])
-        if not chunks.get("presentation") and not chunks and i == 0:
-            raise NotAPage("no 'Présentation du métier : …' line, no section heading, no tabs")
+        if not chunks and i == 0 and not any(
+                _FAMILY.match(t) or _ALT_TITLES.match(t) for _, t in head):
+            raise NotAPage("not a job-sheet page: no 'Présentation du métier : …' line, "
+                           "no section heading, no tab names")
         self._head(head)
         handlers = {
             "presentation": self._presentation, "context": self._context,
@@ -206,7 +209,8 @@ class _Parser:
             self.sections.add(name)
             handlers[name](body)
         if self.title is None:
-            raise NotAPage("no job title: neither 'Présentation du métier : …' nor a title line")
+            raise NotAPage("not a job-sheet page: no title ('Présentation du métier : …' "
+                           "or a title line)")
         self.job["id"] = slugify(self.title)
         self.job["title"] = {"fr": self.title}
         return ParsedPage(self.title, self.job, self.sections, self.competencies,
@@ -228,16 +232,8 @@ class _Parser:
             chunks[name] = []
             current = name
             if match:
-                self._set_title(match["title"].strip(), number)
+                self.title = match["title"].strip()
         return chunks
-
-    def _set_title(self, title: str, number: int) -> None:
-        self.title = title
-        if self.title_line is not None:
-            upper = self.title_line[1]
-            if _fold_accents(upper) != _fold_accents(title):
-                self.warn("title-mismatch", f"page title {upper!r} differs from {title!r} "
-                          f"(line {number})", self.title_line[0])
 
     def _head(self, lines: list[Line]) -> None:
         first = True
@@ -263,9 +259,16 @@ class _Parser:
                 else:
                     items.append(item)
             elif first:
-                self.title_line = (number, text)
-                if self.title is None:  # no "Présentation du métier :": case is a guess
-                    self.title = text[:1] + text[1:].lower() if text.isupper() else text
+                if self.title is not None:
+                    if _fold_accents(text) != _fold_accents(self.title):
+                        self.warn("title-mismatch", f"page title {text!r} differs from the "
+                                  f"title {self.title!r} of 'Présentation du métier'", number)
+                elif text.isupper():  # no proper-cased title on the page: a guess
+                    self.title = text[:1] + text[1:].lower()
+                    self.warn("title-case-guessed", f"no 'Présentation du métier : …' line: "
+                              f"title {self.title!r} guessed from {text!r}", number)
+                else:
+                    self.title = text
             else:
                 self.unplaced([(number, text)], "the header")
             first = False
@@ -398,7 +401,8 @@ class _Parser:
             if name in parts:
                 conditions[name] = "\n\n".join(self._paragraphs(parts[name], name)) or None
         self.unplaced(parts.get("relations", []), "'Les relations professionnelles'")
-        relations = {name: self._items(parts[name], f"relations {name}")
+        where = {"internal": "Relations internes", "external": "Relations externes"}
+        relations = {name: self._items(parts[name], where[name])
                      for name in ("internal", "external") if name in parts}
         if relations:
             conditions["relations"] = relations
@@ -526,8 +530,8 @@ class _Parser:
                 pass  # the "Cliquer sur…" sentence wraps over lines
             elif key.startswith(_DISCLAIMER):
                 self.job["mobility_note"] = text  # the publisher's notice under the graph
-            elif state == "sectors" or key in _MOBILITY_WIDGET:
-                pass
+            elif (state == "sectors" and slugify(text) in _SECTORS) or key in _MOBILITY_WIDGET:
+                pass  # a name of the sector filter, or the legend
             elif self.title is not None and key == nfc_key(self.title):
                 state = "jobs"  # the sheet itself: the centre of the graph, not a link
             elif key in seen:

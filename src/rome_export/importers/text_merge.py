@@ -84,7 +84,7 @@ def read_pages(paths: list[Path]) -> list[tuple[str, str]]:
         try:
             out.append((display, decode_page(data)))
         except NotAPage as exc:
-            raise InvalidData(f"{display}: not a job-sheet page: {exc}") from None
+            raise InvalidData(f"{display}: cannot import: {exc}") from None
     return out
 
 
@@ -258,13 +258,18 @@ def _skeleton(pages: list[ParsedPage], base: str | None, publisher: str | None,
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         issued = (dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch
                   else dt.date.today())
-    return Dataset(
-        title={"fr": f"Fiches métiers : {titles}"},
-        description={"fr": f"Importé par rome-export import-text depuis {files}. "
-                           f"{PLACEHOLDER} : description, éditeur, licence, base_iri."},
-        publisher={"name": publisher or f"{PLACEHOLDER} (éditeur des fiches)"},
-        licence="https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-        base_iri=base or DEFAULT_BASE, version="0.1.0", issued=issued, languages=languages)
+    try:
+        return Dataset.model_validate({
+            "title": {"fr": f"Fiches métiers : {titles}"},
+            "description": {"fr": f"Importé par rome-export import-text depuis {files}. "
+                                  f"{PLACEHOLDER} : description, éditeur, licence, base_iri."},
+            "publisher": {"name": publisher or f"{PLACEHOLDER} (éditeur des fiches)"},
+            "licence": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+            "base_iri": base or DEFAULT_BASE, "version": "0.1.0", "issued": issued,
+            "languages": languages})
+    except ValidationError as exc:  # --base or --publisher refused by the model
+        raise UsageError(f"cannot make dataset.yaml: {exc.errors()[0]['msg']}",
+                         hint="--base must be an IRI ending with '/' or '#'") from None
 
 
 _SKELETON_NOTES = {
