@@ -100,7 +100,7 @@ def import_pages(paths: list[Path], data_dir: Path, *, base: str | None = None,
         try:
             pages.append(parse_page(text, file=display))
         except NotAPage as exc:
-            raise InvalidData(f"{display}: not a job-sheet page: {exc}") from None
+            raise InvalidData(f"{display}: cannot import: {exc}") from None
     titles = tuple(sorted({*(j.title["fr"] for j in existing.jobs), *(p.title for p in pages)}
                           if existing else {p.title for p in pages}))
     pages = [parse_page(text, file=display, other_titles=titles) for display, text in texts]
@@ -124,6 +124,9 @@ def import_pages(paths: list[Path], data_dir: Path, *, base: str | None = None,
         requirements = _merge_competencies(page, competencies, report)
         old = jobs.get(page.job["id"])
         jobs[page.job["id"]] = _merge_job(page, old, requirements, known, report)
+    if not report.ok:
+        raise InvalidData(f"{len(report.errors)} error(s) in the page(s); nothing written",
+                          report)
     dataset = existing.dataset if existing else _skeleton(pages, base, publisher, issued)
     try:
         referential = Referential.model_validate({
@@ -132,6 +135,7 @@ def import_pages(paths: list[Path], data_dir: Path, *, base: str | None = None,
     except ValidationError as exc:  # a page whose text the model refuses (e.g. a bad slug)
         raise InvalidData(f"the imported sheets are not valid: {exc.errors()[0]['msg']}",
                           report) from None
+    _check_integrity(referential, report)
     result = ImportResult(report, jobs=[p.job["id"] for p in pages], created=existing is None)
     # Only what the import changes is rewritten: a hand-written file whose content is
     # already what the page says keeps its comments and layout.
@@ -194,6 +198,12 @@ def _merge_competencies(page: ParsedPage, competencies: list[Competency],
                 competencies[index] = stored.model_copy(update={"levels": dict(sorted(
                     levels.items()))})
             comp_id = stored.id
+        levels_now = competencies[by_label[nfc_key(pc.label)]].levels
+        if pc.expected_level is not None and levels_now and pc.expected_level not in levels_now:
+            report.add(Issue("level-not-defined", Severity.ERROR, f"expected level "
+                             f"{pc.expected_level} of {pc.label!r} has no descriptor (defined: "
+                             f"{', '.join(map(str, sorted(levels_now)))})",
+                             page.file, pc.expected_line))
         requirements.append({"competency": comp_id, "expected_level": pc.expected_level,
                              **({"example": pc.example} if pc.example else {})})
     return requirements
@@ -280,6 +290,22 @@ _SKELETON_NOTES = {
     "base_iri:": "# PLACEHOLDER unless given with --base: every IRI starts with it; "
                  "use a base you control.",
 }
+
+
+def _check_integrity(ref: Referential, report: Report) -> None:
+    """The cross-file rules of ``validate`` on the merged referential, before any write."""
+    from rome_export.validation import rules
+
+    loaded = sources.Loaded(
+        root=None, dataset=ref.dataset, competencies=list(ref.competencies),
+        competency_positions=list(range(len(ref.competencies))), jobs=list(ref.jobs),
+        competencies_file=sources.COMPETENCIES_FILE,
+        job_sources=[f"{sources.JOBS_DIR}/{j.id}.yaml" for j in ref.jobs])
+    errors = [f.issue for f in rules.integrity(loaded) if f.issue.severity is Severity.ERROR]
+    if errors:
+        report.extend(errors)
+        raise InvalidData(f"the merged referential would have {len(errors)} error(s); "
+                          "nothing written", report)
 
 
 def _by_id(competencies: list[Competency]) -> dict[str, Competency]:
