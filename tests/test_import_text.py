@@ -149,9 +149,10 @@ def test_every_paragraph_of_the_seed_is_in_the_output_once(seed_ref: Path,
 def test_reimporting_is_a_no_op(seed_ref: Path, seed_page: Path, runner: CliRunner) -> None:
     before = hashes(seed_ref)
     mtimes = {p: p.stat().st_mtime_ns for p in seed_ref.rglob("*.yaml")}
-    result = run(runner, seed_page, "-o", seed_ref)
+    result = run(runner, seed_page, "-o", seed_ref, "--base", "https://example.org/other/")
     assert result.exit_code == 0, result.output
     assert "already up to date, nothing written" in result.stderr
+    assert "apply only to a new referential" in result.stderr
     assert hashes(seed_ref) == before
     assert {p: p.stat().st_mtime_ns for p in seed_ref.rglob("*.yaml")} == mtimes
 

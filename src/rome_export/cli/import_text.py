@@ -56,6 +56,9 @@ def import_text(pages: tuple[str, ...], data_dir: str, base: str | None,
             click.echo(RENDERERS[fmt](exc.report), nl=False)
         raise
     click.echo(RENDERERS[fmt](result.report), nl=False)
+    if not result.created and (base or publisher or issued):
+        click.echo(f"Note: {data_dir}/dataset.yaml exists: --base, --publisher and --issued "
+                   "apply only to a new referential (edit dataset.yaml instead)", err=True)
     verb = "would write" if dry_run else "wrote"
     for path in result.written:
         click.echo(f"{verb} {path}", err=True)
