@@ -39,9 +39,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-# The validation package must be imported before sources (sources -> validation.report ->
-# validation/__init__ -> sources is circular the other way round).
-import rome_export.validation  # noqa: F401
 from rome_export import sources
 from rome_export.errors import InvalidData, OperationalError, UsageError
 from rome_export.importers.text import (
