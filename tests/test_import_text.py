@@ -390,3 +390,90 @@ def test_expected_level_without_descriptor_is_refused(tmp_path: Path, runner: Cl
     assert result.exit_code == 1, result.output
     assert "      6  error    level-not-defined: expected level 3 of 'Accueillir'" in result.stdout
     assert not (tmp_path / "r").exists()
+
+
+# ------------------------------------------------------------------ property: round trip
+
+WORDS = ["gérer", "le", "projet", "équipe", "client", "budget", "œuvre", "accueil", "d'un",
+         "service", "qualité", "réseau", "sécurité", "planning", "données", "à", "et"]
+
+
+def _render(sheet: dict[str, Any], twice: bool) -> str:
+    """A page in the publisher's layout for ``sheet`` (missions rendered twice if asked)."""
+    out = [*("Présentation du métier", "Contexte de travail", "Certifications"),
+           sheet["title"].upper(), "Autres appellations en français",
+           *(f"- {t}" for t in sheet["alt"]),
+           f"Présentation du métier : {sheet['title']}", "Finalité du métier", sheet["purpose"],
+           "Missions principales"]
+    missions = [line for title, text in sheet["missions"] for line in (f"{title} :", text)]
+    out += missions + (missions[1:] if twice and missions else [])
+    out += ["Conditions de travail", "Les relations professionnelles", "Relations internes",
+            *(f"- {r}," for r in sheet["internal"]),
+            "Compétences et niveaux attendus en 4 niveaux cumulés"]
+    for label, levels, expected, example in sheet["competencies"]:
+        out += ["Macro compétences :", label, "Niveaux et compétences attendues :"]
+        for n, text in sorted(levels.items()):
+            out += [str(n), *text]  # a descriptor over one or more lines
+        if expected:
+            out.append(f"Niveau attendu : {expected}")
+        if example:
+            out += ["Exemple concret d'activité pour le niveau attendu :", example]
+    out += ["Certifications", "Liste des certifications", "Branche",
+            *(f"- {c}" for c in sheet["branch"]),
+            "Proximité(s)/évolution(s) envisageables", "Proximité forte", sheet["title"],
+            *sheet["mobility"]]
+    return "\n".join(out) + "\n"
+
+
+def _sentence(draw: Any, st: Any, n: int = 3) -> str:
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=n, max_size=n + 6))
+    return " ".join(words).capitalize() + "."
+
+
+def test_generated_pages_round_trip() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @st.composite
+    def sheets(draw: Any) -> dict[str, Any]:
+        label = st.builds(lambda ws: " ".join(ws).capitalize() + " " + str(len(ws)),
+                          st.lists(st.sampled_from(WORDS), min_size=2, max_size=5))
+        para = st.builds(lambda a, b: f"{a} {b}", label, label).map(lambda s: s + ".")
+        levels = st.dictionaries(st.integers(1, 4), st.lists(label, min_size=1, max_size=3),
+                                 max_size=4)
+        comps = draw(st.lists(st.tuples(label, levels), max_size=5,
+                              unique_by=lambda c: c[0].casefold()))
+        return {
+            "title": draw(label), "purpose": draw(para),
+            "alt": draw(st.lists(label, max_size=4, unique=True)),
+            "missions": draw(st.lists(st.tuples(label, para), max_size=5,
+                                      unique_by=(lambda m: m[0], lambda m: m[1]))),
+            "internal": draw(st.lists(label, max_size=4, unique=True)),
+            "competencies": [
+                (c, lv, draw(st.sampled_from([None, *sorted(lv)])), draw(st.none() | para))
+                for c, lv in comps],
+            "branch": draw(st.lists(label, max_size=3, unique=True)),
+            "mobility": draw(st.lists(label, max_size=5, unique_by=str.casefold)),
+        }
+
+    @settings(max_examples=150, deadline=None)
+    @given(sheets(), st.booleans())
+    def check(sheet: dict[str, Any], twice: bool) -> None:
+        mobility = [m for m in sheet["mobility"] if m.casefold() != sheet["title"].casefold()]
+        page = parse_page(_render(sheet, twice))
+        assert [i for i in page.findings if i.severity == "error"] == []
+        job = page.job
+        assert job["title"] == {"fr": sheet["title"]}
+        assert job.get("alt_titles", {}).get("fr", []) == sheet["alt"]
+        assert job["purpose"] == sheet["purpose"]
+        assert job["missions"] == [{"title": t, "text": x} for t, x in sheet["missions"]]
+        assert job["working_conditions"]["relations"]["internal"] == sheet["internal"]
+        assert [(c.label, c.levels, c.expected_level, c.example) for c in page.competencies] \
+            == [(label, {n: " ".join(t) for n, t in lv.items()}, exp, ex)
+                for label, lv, exp, ex in sheet["competencies"]]
+        assert job["certifications"].get("branch", []) == sheet["branch"]
+        assert [label for _, label in page.mobility] == mobility
+        duplicated = twice and len(sheet["missions"]) > 0
+        assert any(i.code == "duplicate-block" for i in page.findings) == duplicated
+
+    check()
