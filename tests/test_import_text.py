@@ -477,3 +477,19 @@ def test_generated_pages_round_trip() -> None:
         assert any(i.code == "duplicate-block" for i in page.findings) == duplicated
 
     check()
+
+
+def test_typographic_apostrophe_is_the_same_competency(tmp_path: Path, seed_page: Path,
+                                                       runner: CliRunner) -> None:
+    out = tmp_path / "ref"
+    assert run(runner, seed_page, "-o", out, *ISSUED).exit_code == 0
+    page = tmp_path / "page.txt"
+    page.write_text("Présentation du métier : Assistant export\nCompétences et niveaux "
+                    "attendus\nMacro compétences : Utiliser l’anglais en contexte "
+                    "professionnel\n1\nLire un courriel simple en anglais\n", "utf-8")
+    result = run(runner, page, "-o", out)
+    assert result.exit_code == 0, result.output
+    ref = load(out)
+    comp = ref.competency("utiliser-l-anglais-en-contexte-professionnel")
+    assert comp is not None and comp.levels == {1: "Lire un courriel simple en anglais"}
+    assert len(ref.competencies) == 12

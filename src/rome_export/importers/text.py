@@ -7,7 +7,8 @@ referential directory.
 
 The page format
 ---------------
-One item per line; blank lines are ignored; lines are stripped and NFC-normalised.
+One item per line; blank lines are ignored; lines are stripped, NFC-normalised and their
+runs of white space (non-breaking spaces included) collapsed to one space.
 ``[o]`` marks an optional element, ``…*`` a repeatable one. Any section may be absent or
 empty. A line the parser cannot place is an error (``unplaced-text``): the import never
 drops text silently.
@@ -148,8 +149,8 @@ class ParsedPage:
 
 
 def nfc_key(text: str) -> str:
-    """The comparison key of labels: NFC, case-folded, inner spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    """The comparison key of labels: NFC, case-folded, spaces collapsed, ’ read as '."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().replace("’", "'").split())
 
 
 def slugify(text: str) -> str:
