@@ -202,21 +202,29 @@ _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"))
 def text_defect(text: str) -> tuple[str, str] | None:
     """(code, reason) when a text looks cut short or has unbalanced brackets."""
     stripped = text.rstrip()
-    last_word = stripped.rsplit(None, 1)[-1].lower() if stripped else ""
-    open_pairs = [a for a, b in _PAIRS if stripped.count(a) > stripped.count(b)]
+    if not stripped:
+        return None
+    last_word = stripped[stripped.rfind(" ") + 1 :].lower()
+    bracketed = any(a in stripped or b in stripped for a, b in _PAIRS)  # most texts: none
+    open_pairs = (
+        [a for a, b in _PAIRS if stripped.count(a) > stripped.count(b)] if bracketed else []
+    )
     if stripped.endswith(_TRAILING) or last_word in _DANGLING:
         extra = f", and '{open_pairs[0]}' is never closed" if open_pairs else ""
         return "truncated-text", f"text looks cut short: it ends with '{stripped[-12:]}'{extra}"
-    if open_pairs or any(stripped.count(b) > stripped.count(a) for a, b in _PAIRS):
+    if bracketed and (open_pairs or any(stripped.count(b) > stripped.count(a) for a, b in _PAIRS)):
         return "unbalanced-text", "text has unbalanced brackets"
     return None
 
 
+_COMBINING = re.compile("[\u0300-\u036f]+")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _fold(text: str) -> list[str]:
     """Words of a text without case, accents or punctuation, for name matching."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.findall(r"[a-z0-9]+", plain)
+    # Regexes, not a per-character loop: this runs on every example (PERFORMANCE).
+    return _WORD.findall(_COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold())))
 
 
 def _paragraphs(job: JobSheet) -> Iterator[tuple[str, tuple[str | int, ...]]]:
@@ -325,13 +333,14 @@ def _job_content(
                 i,
             )
 
-    counts = Counter(" ".join(text.split()).casefold() for text, _ in _paragraphs(job))
+    # exact copies are what pages repeat; a dict of the texts finds them in one pass
+    paragraphs = [(text, parts, text.strip()) for text, parts in _paragraphs(job)]
+    counts = Counter(key for _, _, key in paragraphs)
     reported: set[str] = set()
-    for text, parts in _paragraphs(job):
+    for text, parts, key in paragraphs:
         defect = text_defect(text)
         if defect:
             yield _finding(defect[0], W, defect[1], file, *parts)
-        key = " ".join(text.split()).casefold()
         if counts[key] > 1 and key not in reported:
             reported.add(key)
             yield _finding(
@@ -344,12 +353,11 @@ def _job_content(
 
     own = {tuple(_fold(t)) for t in job.title.values()}
     own |= {tuple(_fold(t)) for ts in job.alt_titles.values() for t in ts}
-    local: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
-    for link in job.mobility:
-        if link.target_label:
-            words = tuple(_fold(link.target_label))
-            if len(words) >= 2:
-                local.setdefault(words[0], []).append((words, link.target_label, ""))
+    local = [
+        (tuple(_fold(link.target_label)), link.target_label)
+        for link in job.mobility
+        if link.target_label
+    ]
     for i, req in enumerate(job.requirements):
         if not req.example:
             continue
@@ -366,15 +374,23 @@ def _job_content(
             )
 
 
-def _names_in(words: list[str], *indexes_and_own: object) -> str | None:
-    *indexes, own = indexes_and_own
-    assert isinstance(own, set)
+def _names_in(
+    words: list[str],
+    titles: dict[str, list[tuple[tuple[str, ...], str, str]]],
+    local: list[tuple[tuple[str, ...], str]],
+    own: set[tuple[str, ...]],
+) -> str | None:
+    """The first title of another job (or mobility target) that the words contain."""
     for start, word in enumerate(words):
-        for index in indexes:
-            assert isinstance(index, dict)
-            for candidate, title, _ in index.get(word, ()):
-                if candidate in own:
-                    continue
-                if tuple(words[start : start + len(candidate)]) == candidate:
-                    return str(title)
+        for candidate, title, _ in titles.get(word, ()):
+            if candidate not in own and tuple(words[start : start + len(candidate)]) == candidate:
+                return title
+        for candidate, label in local:
+            if (
+                len(candidate) >= 2
+                and candidate[0] == word
+                and candidate not in own
+                and tuple(words[start : start + len(candidate)]) == candidate
+            ):
+                return label
     return None
