@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -253,7 +253,7 @@ def content(loaded: Loaded) -> Iterator[Finding]:
     for pos, comp in zip(loaded.competency_positions, loaded.competencies, strict=True):
         yield from _competency_content(comp, comp_file, pos)
 
-    titles = _title_index(loaded.jobs)
+    titles = _title_index(t for job in loaded.jobs for t in job.title.values())
     for n, (job, file) in enumerate(zip(loaded.jobs, loaded.job_sources, strict=True)):
         if n not in loaded.partial_jobs:  # a sheet with schema errors: its content later
             yield from _job_content(job, file, titles)
@@ -308,20 +308,20 @@ def _competency_content(comp: Competency, file: str | None, pos: int) -> Iterato
         seen.setdefault(key, level)
 
 
-def _title_index(jobs: list[JobSheet]) -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
-    """First word → [(words, title, job id)] over the titles of every sheet."""
-    index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
-    for job in jobs:
-        for title in job.title.values():
-            words = tuple(_fold(title))
-            if len(words) >= 2:
-                index.setdefault(words[0], []).append((words, title, job.id))
+TitleIndex = dict[tuple[str, str], list[tuple[tuple[str, ...], str]]]
+
+
+def _title_index(titles: Iterable[str]) -> TitleIndex:
+    """First two words → [(words, title)]: titles of one word are too common to flag."""
+    index: TitleIndex = {}
+    for title in titles:
+        words = tuple(_fold(title))
+        if len(words) >= 2:
+            index.setdefault((words[0], words[1]), []).append((words, title))
     return index
 
 
-def _job_content(
-    job: JobSheet, file: str, titles: dict[str, list[tuple[tuple[str, ...], str, str]]]
-) -> Iterator[Finding]:
+def _job_content(job: JobSheet, file: str, titles: TitleIndex) -> Iterator[Finding]:
     for i, req in enumerate(job.requirements):
         if req.expected_level is None:
             yield _finding(
@@ -353,15 +353,11 @@ def _job_content(
 
     own = {tuple(_fold(t)) for t in job.title.values()}
     own |= {tuple(_fold(t)) for ts in job.alt_titles.values() for t in ts}
-    local = [
-        (tuple(_fold(link.target_label)), link.target_label)
-        for link in job.mobility
-        if link.target_label
-    ]
+    local = _title_index(link.target_label for link in job.mobility if link.target_label)
     for i, req in enumerate(job.requirements):
         if not req.example:
             continue
-        named = _names_in(_fold(req.example), titles, local, own)
+        named = _names_in(_fold(req.example), own, titles, local)
         if named:
             yield _finding(
                 "example-names-other-job",
@@ -374,23 +370,15 @@ def _job_content(
             )
 
 
-def _names_in(
-    words: list[str],
-    titles: dict[str, list[tuple[tuple[str, ...], str, str]]],
-    local: list[tuple[tuple[str, ...], str]],
-    own: set[tuple[str, ...]],
-) -> str | None:
+def _names_in(words: list[str], own: set[tuple[str, ...]], *indexes: TitleIndex) -> str | None:
     """The first title of another job (or mobility target) that the words contain."""
-    for start, word in enumerate(words):
-        for candidate, title, _ in titles.get(word, ()):
-            if candidate not in own and tuple(words[start : start + len(candidate)]) == candidate:
-                return title
-        for candidate, label in local:
-            if (
-                len(candidate) >= 2
-                and candidate[0] == word
-                and candidate not in own
-                and tuple(words[start : start + len(candidate)]) == candidate
-            ):
-                return label
+    for start in range(len(words) - 1):
+        key = (words[start], words[start + 1])
+        for index in indexes:
+            for candidate, title in index.get(key, ()):
+                if (
+                    candidate not in own
+                    and tuple(words[start : start + len(candidate)]) == candidate
+                ):
+                    return title
     return None
