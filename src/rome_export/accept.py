@@ -23,9 +23,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from rome_export.errors import InvalidData, OperationalError
-from rome_export.link import Candidate
-from rome_export.model import JobSheet
+from rome_export.errors import InvalidData, OperationalError, UsageError
+from rome_export.link import Candidate, Catalogue, Linker
+from rome_export.model import ESCO_OCCUPATION_PATTERN, ISCO_PATTERN, ROME_PATTERN, JobSheet, Referential
 from rome_export.util import atomic_write
 
 AGENT = "suggested by rome-export link"
@@ -289,3 +289,67 @@ def accept(jobs_dir: Path, chosen: Iterable[Candidate], versions: dict[str, str]
             with atomic_write(path) as stream:
                 stream.write(text.encode("utf-8"))
     return outcomes
+
+
+# ---------------------------------------------------------------------- choosing
+
+
+def load_linker(rome_dir: str | Path | None, esco_paths: Sequence[str | Path]) -> Linker:
+    """A :class:`Linker` over the catalogues given (each read and indexed once)."""
+    from rome_export.catalogues import load_esco, load_rome
+
+    rome = load_rome(Path(rome_dir)) if rome_dir else None
+    esco = load_esco([Path(p) for p in esco_paths]) if esco_paths else None
+    return Linker(rome, esco)
+
+
+def catalogue_of(code_or_iri: str) -> Catalogue:
+    """Which catalogue a code belongs to, from its form."""
+    if re.match(ROME_PATTERN, code_or_iri):
+        return "rome"
+    if re.match(ESCO_OCCUPATION_PATTERN, code_or_iri):
+        return "esco"
+    if re.match(ISCO_PATTERN, code_or_iri):
+        return "isco"
+    raise UsageError(
+        f"'{code_or_iri}' is neither a ROME code (M1604), an ESCO occupation IRI "
+        "(http://data.europa.eu/esco/occupation/...) nor an ISCO-08 code (3341)"
+    )
+
+
+def choose(linker: Linker, referential: Referential, choices: Iterable[str]) -> list[Candidate]:
+    """Candidates for ``JOB_ID=CODE_OR_IRI`` choices, checked against the catalogues."""
+    result = []
+    for choice in choices:
+        job_id, sep, key = choice.partition("=")
+        job = referential.job(job_id.strip())
+        if not sep or job is None:
+            raise UsageError(
+                f"--choose {choice}: expected JOB_ID=CODE_OR_IRI with a sheet id of the "
+                "referential (e.g. office-manager=M1604)"
+            )
+        catalogue = catalogue_of(key.strip())
+        candidate = linker.candidate_for(job, catalogue, key.strip())
+        if candidate is None:
+            known = linker.versions().get(catalogue)
+            where = f"in {known}" if known else f"checked: no {catalogue} catalogue was given"
+            raise UsageError(f"--choose {choice}: {key.strip()} is not {where}")
+        result.append(candidate)
+    return result
+
+
+def top_choices(candidates: Iterable[Candidate], referential: Referential,
+                threshold: float) -> list[Candidate]:
+    """The best candidate of each sheet and catalogue scoring at least ``threshold``,
+    for catalogues the sheet has no mapping to yet (a reviewer's choice is kept)."""
+    result: list[Candidate] = []
+    seen: set[tuple[str, str]] = set()
+    for c in candidates:
+        if (c.job_id, c.catalogue) in seen:
+            continue
+        seen.add((c.job_id, c.catalogue))
+        job = referential.job(c.job_id)
+        if c.score < threshold or job is None or getattr(job.mappings, c.catalogue):
+            continue
+        result.append(c)
+    return result

@@ -16,6 +16,7 @@ The results are small frozen dataclasses and dicts; no model, no I/O beyond read
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -423,10 +424,19 @@ def _default_locate(job_id: str, parts: Parts) -> tuple[str | None, int | None, 
     return f"jobs/{job_id}.yaml", None, None
 
 
+PathArg = str | os.PathLike[str]
+
+
+def _paths(value: PathArg | Sequence[PathArg]) -> list[Path]:
+    if isinstance(value, str | os.PathLike):
+        return [Path(value)]
+    return [Path(v) for v in value]
+
+
 def check_catalogues(
     referential: Referential | Iterable[JobSheet],
-    rome_dir: Path | None = None,
-    esco_file: Path | Sequence[Path] | None = None,
+    rome_dir: PathArg | None = None,
+    esco_file: PathArg | Sequence[PathArg] | None = None,
     locate: Locate | None = None,
 ) -> list[Issue]:
     """Issues for mapped codes and IRIs the given catalogues do not know.
@@ -437,8 +447,8 @@ def check_catalogues(
     ISCO codes are checked against ``ISCOGroups_*.csv`` beside the ESCO file, or failing it
     against the occupations' iscoGroup. A catalogue not given is not checked.
     """
-    rome = load_rome(rome_dir) if rome_dir is not None else None
-    esco = load_esco(esco_file) if esco_file is not None else None
+    rome = load_rome(Path(rome_dir)) if rome_dir is not None else None
+    esco = load_esco(_paths(esco_file)) if esco_file is not None else None
     jobs = referential.jobs if isinstance(referential, Referential) else list(referential)
     where = locate or _default_locate
     issues: list[Issue] = []
@@ -476,7 +486,7 @@ def check_catalogues(
 
 
 def catalogue_check(
-    rome_dir: Path | None = None, esco_file: Path | Sequence[Path] | None = None
+    rome_dir: PathArg | None = None, esco_file: PathArg | Sequence[PathArg] | None = None
 ) -> Callable[[Loaded], list[Issue]]:
     """:func:`check_catalogues` as an extra check for :func:`rome_export.validation.validate`,
     locating each issue at its line in the job's YAML file."""

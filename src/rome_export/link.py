@@ -26,9 +26,16 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from rome_export.catalogues import EscoCatalogue, RomeCatalogue
+from rome_export.catalogues import (  # re-exported: validate --rome/--esco uses them
+    EscoCatalogue,
+    RomeCatalogue,
+    catalogue_check,
+    check_catalogues,
+)
 from rome_export.labels import normalise, variants
 from rome_export.model import JobSheet, MatchType, Referential
+
+__all__ = ["CATALOGUES", "Candidate", "Linker", "catalogue_check", "check_catalogues"]
 
 Catalogue = Literal["rome", "esco", "isco"]
 CATALOGUES: tuple[Catalogue, ...] = ("rome", "esco", "isco")
@@ -293,6 +300,54 @@ class Linker:
             return self.esco.isco_groups[key].label
         return ""
 
+    def _labels_of(self, catalogue: Catalogue, key: str) -> list[CatalogueLabel]:
+        labels: list[CatalogueLabel] = []
+        if catalogue == "rome" and self.rome is not None and key in self.rome.fiches:
+            labels.append(CatalogueLabel(key, self.rome.fiches[key].title, "fiche title", 0))
+            labels += [
+                CatalogueLabel(key, a.label, f"appellation {a.ogr}", 1 if a.principal else 2)
+                for a in self.rome.appellations
+                if a.code == key
+            ]
+        elif catalogue in ("esco", "isco") and self.esco is not None:
+            for occ in self.esco.occupations.values():
+                if occ.iri != key and (catalogue == "esco" or occ.isco_group != key):
+                    continue
+                for text in occ.preferred.values():
+                    labels.append(CatalogueLabel(key, text, "preferredLabel", 0))
+                for alts in occ.alt.values():
+                    labels += [CatalogueLabel(key, text, "altLabel", 2) for text in alts]
+        return labels
+
+    def candidate_for(self, job: JobSheet, catalogue: Catalogue, key: str) -> Candidate | None:
+        """The candidate for a code or IRI chosen by hand (``None`` if not in the catalogue).
+
+        Every label of the sheet meets every label of that concept, whatever the language.
+        """
+        labels = self._labels_of(catalogue, key)
+        if not labels:
+            return None
+        hits: dict[str, _Hit] = {}
+        for sheet in sheet_labels(job):
+            for form in variants(sheet.text):
+                query = normalise(form)
+                for entry in labels:
+                    for other in variants(entry.text):
+                        choice = normalise(other)
+                        similarity = fuzz.token_sort_ratio(query, choice, processor=None) / 100
+                        self._record(hits, sheet, entry, similarity, (query, choice))
+        return self._candidate(job, catalogue, key, hits[key])
+
+    def versions(self) -> dict[str, str]:
+        """Catalogue versions for provenance: ``{"rome": "ROME 4.0 v460", ...}``."""
+        out: dict[str, str] = {}
+        if self.rome is not None:
+            out["rome"] = self.rome.version
+        if self.esco is not None:
+            out["esco"] = self.esco.version
+            out["isco"] = self.esco.isco_version
+        return out
+
     def link(self, referential: Referential, *, top: int = 3, min_score: float = 0.5,
              catalogues: Sequence[Catalogue] = CATALOGUES) -> list[Candidate]:
         """Candidates of every sheet, sheets in id order."""
@@ -301,3 +356,56 @@ class Linker:
             result += self.candidates(job, top=top, min_score=min_score, catalogues=catalogues)
         return result
 
+
+
+# ---------------------------------------------------------------------- rendering
+
+CSV_COLUMNS = ("job_id", "catalogue", "code_or_iri", "label", "score", "match", "evidence")
+
+
+def _row(c: Candidate) -> dict[str, str]:
+    return {
+        "job_id": c.job_id,
+        "catalogue": c.catalogue,
+        "code_or_iri": c.code_or_iri,
+        "label": c.label,
+        "score": f"{c.score:.3f}",
+        "match": c.match,
+        "evidence": c.evidence,
+    }
+
+
+def render_csv(candidates: Iterable[Candidate]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(_row(c) for c in candidates)
+    return out.getvalue()
+
+
+def render_yaml(candidates: Iterable[Candidate]) -> str:
+    import yaml
+
+    by_job: dict[str, list[dict[str, object]]] = {}
+    for c in candidates:
+        row: dict[str, object] = dict(_row(c))
+        del row["job_id"]
+        row["score"] = c.score
+        by_job.setdefault(c.job_id, []).append(row)
+    text: str = yaml.safe_dump(by_job, allow_unicode=True, sort_keys=False, width=1_000_000)
+    return text
+
+
+def render_table(candidates: Iterable[Candidate]) -> str:
+    lines: list[str] = []
+    job = None
+    for c in candidates:
+        if c.job_id != job:
+            job = c.job_id
+            lines.append(("\n" if lines else "") + job)
+        lines.append(f"  {c.catalogue:<4}  {c.score:.3f}  {c.match:<12}  {c.code_or_iri}  {c.label}")
+        lines.append(f"        {c.evidence}")
+    return "\n".join(lines) + ("\n" if lines else "")
