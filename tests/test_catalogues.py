@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from rome_export.catalogue_check import check_catalogues
 from rome_export.catalogues import (
-    check_catalogues,
     esco_version,
     find_rome_files,
     load_esco,
@@ -31,36 +31,48 @@ def write(path: Path, text: str) -> Path:
 
 def small_rome(root: Path) -> Path:
     """A ROME release in miniature, with the publisher's quirks (columns out of order)."""
-    write(root / "unix_referentiel_code_rome_v460_utf8.csv",
-          '"libelle_rome","code_rome","code_ogr","code_rome_parent"\n'
-          '"Assistant / Assistante de direction","M1604","477","M1604"\n'
-          '"Steward / Hôtesse de l\'air","G1502","1","G1502"\n')
-    write(root / "unix_referentiel_appellation_v460_utf8.csv",
-          '"code_ogr","libelle_appellation_long","code_rome","classification"\n'
-          '"38862","Office manager","M1604","SYNONYME"\n'
-          '"11111","Assistant / Assistante de direction","M1604","PRINCIPALE"\n')
-    write(root / "unix_texte_v460_utf8.csv",
-          '"code_rome","libelle_type_texte","position_phrase","libelle_texte"\n'
-          '"M1604","definition","2","Organise l\'\'agenda ""du directeur""."\n'
-          '"M1604","definition","1","Assiste un responsable afin d\'\'optimiser son activité."\n'
-          '"M1604","acces_metier","1","Accessible avec un Bac+2."\n')
-    write(root / "unix_rubrique_mobilite_v460_utf8.csv",
-          '"code_rome","code_rome_cible","numero_ordre"\n'
-          '"M1604","G1502","2"\n"M1604","Z9999","1"\n')
-    write(root / "unix_referentiel_competence_v460_utf8.csv",
-          '"code_ogr","nature","libelle_competence"\n'
-          '"100023","Compétence","Gérer l\'\'agenda"\n')
+    write(
+        root / "unix_referentiel_code_rome_v460_utf8.csv",
+        '"libelle_rome","code_rome","code_ogr","code_rome_parent"\n'
+        '"Assistant / Assistante de direction","M1604","477","M1604"\n'
+        '"Steward / Hôtesse de l\'air","G1502","1","G1502"\n',
+    )
+    write(
+        root / "unix_referentiel_appellation_v460_utf8.csv",
+        '"code_ogr","libelle_appellation_long","code_rome","classification"\n'
+        '"38862","Office manager","M1604","SYNONYME"\n'
+        '"11111","Assistant / Assistante de direction","M1604","PRINCIPALE"\n',
+    )
+    write(
+        root / "unix_texte_v460_utf8.csv",
+        '"code_rome","libelle_type_texte","position_phrase","libelle_texte"\n'
+        '"M1604","definition","2","Organise l\'\'agenda ""du directeur""."\n'
+        '"M1604","definition","1","Assiste un responsable afin d\'\'optimiser son activité."\n'
+        '"M1604","acces_metier","1","Accessible avec un Bac+2."\n',
+    )
+    write(
+        root / "unix_rubrique_mobilite_v460_utf8.csv",
+        '"code_rome","code_rome_cible","numero_ordre"\n"M1604","G1502","2"\n"M1604","Z9999","1"\n',
+    )
+    write(
+        root / "unix_referentiel_competence_v460_utf8.csv",
+        '"code_ogr","nature","libelle_competence"\n"100023","Compétence","Gérer l\'\'agenda"\n',
+    )
     return root
 
 
 def small_esco(root: Path, status: str = "released") -> Path:
-    write(root / "occupations_en.csv",
-          "conceptType,conceptUri,iscoGroup,preferredLabel,altLabels,status\n"
-          f'Occupation,{OFFICE_MANAGER_IRI},3341,office manager,"general office administrator\n'
-          f'office administrator\n\nadministration manager",{status}\n')
-    write(root / "ISCOGroups_en.csv",
-          "conceptType,conceptUri,code,preferredLabel\n"
-          "ISCOGroup,http://data.europa.eu/esco/isco/C3341,3341,Office supervisors\n")
+    write(
+        root / "occupations_en.csv",
+        "conceptType,conceptUri,iscoGroup,preferredLabel,altLabels,status\n"
+        f'Occupation,{OFFICE_MANAGER_IRI},3341,office manager,"general office administrator\n'
+        f'office administrator\n\nadministration manager",{status}\n',
+    )
+    write(
+        root / "ISCOGroups_en.csv",
+        "conceptType,conceptUri,code,preferredLabel\n"
+        "ISCOGroup,http://data.europa.eu/esco/isco/C3341,3341,Office supervisors\n",
+    )
     return root / "occupations_en.csv"
 
 
@@ -121,13 +133,15 @@ def test_small_rome_columns_in_any_order_and_sql_apostrophes(tmp_path: Path) -> 
         key=lambda t: t.position,
     )
     assert texts[0].text == "Assiste un responsable afin d'optimiser son activité."
-    assert texts[1].text == "Organise l'agenda \"du directeur\"."
+    assert texts[1].text == 'Organise l\'agenda "du directeur".'
 
 
 def test_missing_required_column_names_file_and_column(tmp_path: Path) -> None:
     small_rome(tmp_path)
-    write(tmp_path / "unix_referentiel_code_rome_v460_utf8.csv",
-          '"code_rome","libelle"\n"M1604","x"\n')
+    write(
+        tmp_path / "unix_referentiel_code_rome_v460_utf8.csv",
+        '"code_rome","libelle"\n"M1604","x"\n',
+    )
     with pytest.raises(InvalidData) as err:
         load_rome(tmp_path)
     assert "unix_referentiel_code_rome_v460_utf8.csv" in err.value.message
@@ -154,13 +168,19 @@ def test_not_utf8_is_invalid_data(tmp_path: Path) -> None:
 
 def test_esco_newline_separated_alt_labels_and_languages(tmp_path: Path) -> None:
     small_esco(tmp_path)
-    write(tmp_path / "occupations_fr.csv",
-          "conceptUri,preferredLabel,altLabels,iscoGroup,status\n"
-          f'{OFFICE_MANAGER_IRI},responsable de bureau,"office manager\nchef de bureau",3341,released\n')
+    write(
+        tmp_path / "occupations_fr.csv",
+        "conceptUri,preferredLabel,altLabels,iscoGroup,status\n"
+        f"{OFFICE_MANAGER_IRI},responsable de bureau,"
+        '"office manager\nchef de bureau",3341,released\n',
+    )
     esco = load_esco(tmp_path)  # a folder: every occupations_<lang>.csv in it
     office = esco.occupations[OFFICE_MANAGER_IRI]
-    assert office.alt["en"] == ("general office administrator", "office administrator",
-                                "administration manager")
+    assert office.alt["en"] == (
+        "general office administrator",
+        "office administrator",
+        "administration manager",
+    )
     assert office.preferred == {"en": "office manager", "fr": "responsable de bureau"}
     assert esco.languages == ("en", "fr")
 
@@ -185,14 +205,22 @@ def test_esco_version_from_path() -> None:
 @pytest.mark.parametrize(
     ("label", "expected"),
     [
-        ("Assistant / Assistante de direction",
-         ("Assistant de direction", "Assistante de direction")),
-        ("Chef / Cheffe d'équipe paysagiste",
-         ("Chef d'équipe paysagiste", "Cheffe d'équipe paysagiste")),
-        ("Assistant administratif / Assistante administrative de projet",
-         ("Assistant administratif de projet", "Assistante administrative de projet")),
-        ("Responsable Commercial / Commerciale",
-         ("Responsable Commercial", "Responsable Commerciale")),
+        (
+            "Assistant / Assistante de direction",
+            ("Assistant de direction", "Assistante de direction"),
+        ),
+        (
+            "Chef / Cheffe d'équipe paysagiste",
+            ("Chef d'équipe paysagiste", "Cheffe d'équipe paysagiste"),
+        ),
+        (
+            "Assistant administratif / Assistante administrative de projet",
+            ("Assistant administratif de projet", "Assistante administrative de projet"),
+        ),
+        (
+            "Responsable Commercial / Commerciale",
+            ("Responsable Commercial", "Responsable Commerciale"),
+        ),
         ("Steward / Hôtesse de l'air", None),
         ("Homme / Femme de chambre", None),
         ("Office manager", None),
@@ -221,8 +249,9 @@ def _job(**mappings: object) -> JobSheet:
     )
 
 
-def test_check_catalogues_on_bundled_data(referential: object, rome_dir: Path,
-                                          esco_file: Path) -> None:
+def test_check_catalogues_on_bundled_data(
+    referential: object, rome_dir: Path, esco_file: Path
+) -> None:
     assert check_catalogues(referential, rome_dir, esco_file) == []  # type: ignore[arg-type]
 
 
@@ -254,8 +283,9 @@ def test_check_catalogues_warns_on_obsolete_esco(tmp_path: Path) -> None:
     assert "'obsolete'" in issues[0].message
 
 
-def test_validate_cli_with_catalogues(runner, data_dir: Path, rome_dir: Path, esco_file: Path,
-                                      tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_validate_cli_with_catalogues(
+    runner, data_dir: Path, rome_dir: Path, esco_file: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     from rome_export.cli import main
 
     args = ["--rome", str(rome_dir), "--esco", str(esco_file)]
@@ -269,6 +299,7 @@ def test_validate_cli_with_catalogues(runner, data_dir: Path, rome_dir: Path, es
     assert bad.exit_code == 1
     assert "unknown-rome-code" in bad.output
     assert "M9999 is not in ROME 4.0 v460" in bad.output
-    line = next(n for n, text in enumerate(sheet.read_text("utf-8").splitlines(), 1)
-                if "M9999" in text)
+    line = next(
+        n for n, text in enumerate(sheet.read_text("utf-8").splitlines(), 1) if "M9999" in text
+    )
     assert re.search(rf"\b{line}:\d+\s+error\s+unknown-rome-code", bad.output), bad.output

@@ -33,8 +33,10 @@ EXECUTIVE_ASSISTANT_IRI = (
 @pytest.fixture(scope="module")
 def catalogue_args(reference_dir: Path) -> list[str]:
     return [
-        "--rome", str(reference_dir / "rome-4.0-v460"),
-        "--esco", str(reference_dir / "esco-1.0-en" / "occupations_en.csv"),
+        "--rome",
+        str(reference_dir / "rome-4.0-v460"),
+        "--esco",
+        str(reference_dir / "esco-1.0-en" / "occupations_en.csv"),
     ]
 
 
@@ -53,10 +55,18 @@ def office_manager() -> JobSheet:
             "id": "office-manager",
             "title": {"fr": "Office Manager"},
             "alt_titles": {
-                "fr": ["Assistant RH", "Assistant commercial", "Assistant comptable",
-                       "Assistant Marketing"],
-                "en": ["Assistant", "Personal assistant", "Management assistant",
-                       "Executive assistant"],
+                "fr": [
+                    "Assistant RH",
+                    "Assistant commercial",
+                    "Assistant comptable",
+                    "Assistant Marketing",
+                ],
+                "en": [
+                    "Assistant",
+                    "Personal assistant",
+                    "Management assistant",
+                    "Executive assistant",
+                ],
             },
         }
     )
@@ -113,8 +123,7 @@ def tiny_rome(order: list[str]) -> RomeCatalogue:
 
 def test_tie_broken_by_evidence_not_file_order() -> None:
     job = JobSheet.model_validate(
-        {"id": "x", "title": {"fr": "Agent de bureau"},
-         "alt_titles": {"fr": ["Employé de bureau"]}}
+        {"id": "x", "title": {"fr": "Agent de bureau"}, "alt_titles": {"fr": ["Employé de bureau"]}}
     )
     for order in (["A1001", "B1001", "C1001"], ["C1001", "B1001", "A1001"]):
         found = Linker(tiny_rome(order)).candidates(job, top=3)
@@ -131,7 +140,9 @@ def test_gender_forms_and_feminine_titles_match() -> None:
 
 def test_esco_french_labels_meet_french_alt_titles() -> None:
     occupation = EscoOccupation(
-        OFFICE_MANAGER_IRI, "3341", "released",
+        OFFICE_MANAGER_IRI,
+        "3341",
+        "released",
         {"en": "office manager", "fr": "responsable de bureau"},
         {"en": (), "fr": ("chef de bureau",)},
     )
@@ -154,8 +165,14 @@ def test_cli_csv(runner, data_dir: Path, catalogue_args: list[str]) -> None:  # 
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert rows[1][:6] == ["office-manager", "rome", "M1604",
-                           "Assistant / Assistante de direction", "1.000", "broadMatch"]
+    assert rows[1][:6] == [
+        "office-manager",
+        "rome",
+        "M1604",
+        "Assistant / Assistante de direction",
+        "1.000",
+        "broadMatch",
+    ]
     assert elapsed < 10, f"linking data/ took {elapsed:.1f} s"
 
 
@@ -166,8 +183,9 @@ def test_cli_needs_a_catalogue(runner, data_dir: Path) -> None:  # type: ignore[
 
 
 def test_cli_unknown_choice(runner, data_dir: Path, catalogue_args: list[str]) -> None:  # type: ignore[no-untyped-def]
-    result = runner.invoke(main, ["link", str(data_dir), *catalogue_args,
-                                  "--choose", "office-manager=M9999"])
+    result = runner.invoke(
+        main, ["link", str(data_dir), *catalogue_args, "--choose", "office-manager=M9999"]
+    )
     assert result.exit_code == 2
     assert "M9999 is not in ROME 4.0 v460" in result.output
 
@@ -179,15 +197,24 @@ def _added_only(before: str, after: str) -> list[str]:
     return [line[1:] for line in changed]
 
 
-def test_choose_adds_lines_only_and_once(runner, data_dir: Path, tmp_path: Path,
-                                         catalogue_args: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_choose_adds_lines_only_and_once(
+    runner, data_dir: Path, tmp_path: Path, catalogue_args: list[str]
+) -> None:  # type: ignore[no-untyped-def]
     copy = tmp_path / "data"
     shutil.copytree(data_dir, copy)
     sheet = copy / "jobs" / "office-manager.yaml"
     before = sheet.read_text("utf-8")
-    args = ["link", str(copy), *catalogue_args, "--date", "2026-11-30",
-            "--choose", f"office-manager={EXECUTIVE_ASSISTANT_IRI}",
-            "--choose", "office-manager=M1604"]
+    args = [
+        "link",
+        str(copy),
+        *catalogue_args,
+        "--date",
+        "2026-11-30",
+        "--choose",
+        f"office-manager={EXECUTIVE_ASSISTANT_IRI}",
+        "--choose",
+        "office-manager=M1604",
+    ]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "office-manager: rome M1604 kept: already mapped" in result.output
@@ -206,8 +233,9 @@ def test_choose_adds_lines_only_and_once(runner, data_dir: Path, tmp_path: Path,
     assert sheet.read_text("utf-8") == once
 
 
-def test_accept_into_a_sheet_without_mappings(runner, data_dir: Path, tmp_path: Path,
-                                              catalogue_args: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_accept_into_a_sheet_without_mappings(
+    runner, data_dir: Path, tmp_path: Path, catalogue_args: list[str]
+) -> None:  # type: ignore[no-untyped-def]
     from rome_export.sources import load
 
     copy = tmp_path / "data"
@@ -218,8 +246,9 @@ def test_accept_into_a_sheet_without_mappings(runner, data_dir: Path, tmp_path: 
     end = text.index("\n# The page's own URL")  # the comment after the mappings block
     before = text[:start] + text[end + 1 :]
     sheet.write_text(before, "utf-8")
-    result = runner.invoke(main, ["link", str(copy), *catalogue_args, "--accept",
-                                  "--date", "2026-11-30"])
+    result = runner.invoke(
+        main, ["link", str(copy), *catalogue_args, "--accept", "--date", "2026-11-30"]
+    )
     assert result.exit_code == 0, result.output
     after = sheet.read_text("utf-8")
     added = _added_only(before, after)

@@ -25,7 +25,13 @@ from pydantic import ValidationError
 
 from rome_export.errors import InvalidData, OperationalError, UsageError
 from rome_export.link import Candidate, Catalogue, Linker
-from rome_export.model import ESCO_OCCUPATION_PATTERN, ISCO_PATTERN, ROME_PATTERN, JobSheet, Referential
+from rome_export.model import (
+    ESCO_OCCUPATION_PATTERN,
+    ISCO_PATTERN,
+    ROME_PATTERN,
+    JobSheet,
+    Referential,
+)
 from rome_export.util import atomic_write
 
 AGENT = "suggested by rome-export link"
@@ -80,6 +86,16 @@ def _render(entry: dict[str, Any], dash_col: int, step: int) -> list[str]:
     return lines
 
 
+def _flow(node: Any) -> bool:
+    """True for a ruamel.yaml node written in flow style (``{}``, ``[a, b]``)."""
+    return bool(node.fa.flow_style())
+
+
+def _key_position(node: Any, key: str) -> tuple[int, int]:
+    line, col = node.lc.key(key)
+    return int(line), int(col)
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
@@ -110,10 +126,9 @@ class _Sheet:
         """The file's mapping indentation (2 unless a nested key says otherwise)."""
         for key in self.doc:
             value = self.doc[key]
-            if isinstance(value, dict) and value and not value.fa.flow_style():
-                first = next(iter(value))
-                col: int = value.lc.key(first)[1]
-                return col - self.doc.lc.key(key)[1] or 2
+            if isinstance(value, dict) and value and not _flow(value):
+                col = _key_position(value, next(iter(value)))[1]
+                return col - _key_position(self.doc, key)[1] or 2
         return 2
 
     def seq_offset(self) -> int:
@@ -153,10 +168,12 @@ class _Sheet:
         """Splice the entries of each catalogue (in rome, esco, isco order) into the text."""
         step, offset = self.step(), self.seq_offset()
         mappings = self.doc.get("mappings")
-        if mappings is None or (isinstance(mappings, dict) and mappings.fa.flow_style()):
+        if mappings is None or (isinstance(mappings, dict) and _flow(mappings)):
             if mappings:
-                raise InvalidData(f"{self.path}: 'mappings' is written in flow style; "
-                                  "write it as a block to accept candidates")
+                raise InvalidData(
+                    f"{self.path}: 'mappings' is written in flow style; "
+                    "write it as a block to accept candidates"
+                )
             lines = ["mappings:\n"]
             for catalogue in _ORDER:
                 if entries.get(catalogue):
@@ -176,8 +193,9 @@ class _Sheet:
             if entries.get(catalogue):
                 self._add(mappings, catalogue, entries[catalogue], step, offset)
 
-    def _add(self, mappings: Any, catalogue: str, entries: list[dict[str, Any]],
-             step: int, offset: int) -> None:
+    def _add(
+        self, mappings: Any, catalogue: str, entries: list[dict[str, Any]], step: int, offset: int
+    ) -> None:
         mcol = mappings.lc.key(next(iter(mappings)))[1] if mappings else step
         items = mappings.get(catalogue)
         if items is None or (not items and getattr(items, "fa", None) and items.fa.flow_style()):
@@ -189,7 +207,9 @@ class _Sheet:
                 self.lines[line] = ""
                 self.inserts.append((line, lines))
                 return
-            later = [k for k in mappings if k in _ORDER and _ORDER.index(k) > _ORDER.index(catalogue)]
+            later = [
+                k for k in mappings if k in _ORDER and _ORDER.index(k) > _ORDER.index(catalogue)
+            ]
             if later:
                 line, col = mappings.lc.key(later[0])
                 where = self.anchor_before(line, col)
@@ -248,8 +268,9 @@ def _valid(text: str) -> bool:
     return True
 
 
-def accept(jobs_dir: Path, chosen: Iterable[Candidate], versions: dict[str, str],
-           date: dt.date) -> list[Outcome]:
+def accept(
+    jobs_dir: Path, chosen: Iterable[Candidate], versions: dict[str, str], date: dt.date
+) -> list[Outcome]:
     """Add ``chosen`` candidates to ``jobs_dir/<job_id>.yaml``; return what was done."""
     by_job: dict[str, list[Candidate]] = {}
     for candidate in chosen:
@@ -265,7 +286,9 @@ def accept(jobs_dir: Path, chosen: Iterable[Candidate], versions: dict[str, str]
                 if c.catalogue != catalogue:
                     continue
                 if c.code_or_iri in present:
-                    outcomes.append(Outcome(job_id, catalogue, c.code_or_iri, False, "already mapped"))
+                    outcomes.append(
+                        Outcome(job_id, catalogue, c.code_or_iri, False, "already mapped")
+                    )
                     continue
                 present.add(c.code_or_iri)
                 entry = mapping_entry(c, versions.get(catalogue), date)
@@ -338,8 +361,9 @@ def choose(linker: Linker, referential: Referential, choices: Iterable[str]) -> 
     return result
 
 
-def top_choices(candidates: Iterable[Candidate], referential: Referential,
-                threshold: float) -> list[Candidate]:
+def top_choices(
+    candidates: Iterable[Candidate], referential: Referential, threshold: float
+) -> list[Candidate]:
     """The best candidate of each sheet and catalogue scoring at least ``threshold``,
     for catalogues the sheet has no mapping to yet (a reviewer's choice is kept)."""
     result: list[Candidate] = []

@@ -26,12 +26,11 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from rome_export.catalogues import (  # re-exported: validate --rome/--esco uses them
-    EscoCatalogue,
-    RomeCatalogue,
+from rome_export.catalogue_check import (  # re-exported: validate --rome/--esco uses them
     catalogue_check,
     check_catalogues,
 )
+from rome_export.catalogues import EscoCatalogue, RomeCatalogue
 from rome_export.labels import normalise, variants
 from rome_export.model import JobSheet, MatchType, Referential
 
@@ -136,8 +135,14 @@ def sheet_labels(job: JobSheet) -> list[SheetLabel]:
     return labels
 
 
-def suggest_match(catalogue: Catalogue, similarity: float, sheet: SheetLabel,
-                  entry: CatalogueLabel, sheet_norm: str, entry_norm: str) -> MatchType:
+def suggest_match(
+    catalogue: Catalogue,
+    similarity: float,
+    sheet: SheetLabel,
+    entry: CatalogueLabel,
+    sheet_norm: str,
+    entry_norm: str,
+) -> MatchType:
     """The SKOS match type a reviewer would most likely choose, from how the labels met.
 
     A ROME fiche gathers many appellations: meeting it through a synonym appellation
@@ -164,7 +169,9 @@ def suggest_match(catalogue: Catalogue, similarity: float, sheet: SheetLabel,
 def _evidence(hit: _Hit) -> str:
     sheet = hit.sheet
     relation = "=" if hit.similarity >= 1.0 else f"~{hit.similarity:.2f}"
-    text = f'{sheet.kind} ({sheet.lang}) "{sheet.text}" {relation} {hit.entry.kind} "{hit.entry.text}"'
+    text = (
+        f'{sheet.kind} ({sheet.lang}) "{sheet.text}" {relation} {hit.entry.kind} "{hit.entry.text}"'
+    )
     others = len(hit.supporting - {sheet.text})
     if others:
         text += f"; {others} other label(s) of the sheet match"
@@ -179,7 +186,9 @@ class Linker:
         self.esco = esco
         self._indexes: dict[tuple[str, str], LabelIndex] = {}
         if rome is not None:
-            labels = [CatalogueLabel(f.code, f.title, "fiche title", 0) for f in rome.fiches.values()]
+            labels = [
+                CatalogueLabel(f.code, f.title, "fiche title", 0) for f in rome.fiches.values()
+            ]
             labels += [
                 CatalogueLabel(a.code, a.label, f"appellation {a.ogr}", 1 if a.principal else 2)
                 for a in rome.appellations
@@ -191,7 +200,9 @@ class Linker:
                 esco_labels: list[CatalogueLabel] = []
                 for occ in esco.occupations.values():
                     if lang in occ.preferred:
-                        esco_labels.append(CatalogueLabel(occ.iri, occ.preferred[lang], "preferredLabel", 0))
+                        esco_labels.append(
+                            CatalogueLabel(occ.iri, occ.preferred[lang], "preferredLabel", 0)
+                        )
                     esco_labels += [
                         CatalogueLabel(occ.iri, alt, "altLabel", 2) for alt in occ.alt.get(lang, ())
                     ]
@@ -223,8 +234,13 @@ class Linker:
         return {key: hit for key, hit in hits.items() if hit.score >= min_score}
 
     @staticmethod
-    def _record(hits: dict[str, _Hit], sheet: SheetLabel, entry: CatalogueLabel,
-                similarity: float, norms: tuple[str, str]) -> None:
+    def _record(
+        hits: dict[str, _Hit],
+        sheet: SheetLabel,
+        entry: CatalogueLabel,
+        similarity: float,
+        norms: tuple[str, str],
+    ) -> None:
         hit = _Hit(round(similarity * sheet.weight, 4), similarity, sheet, entry, norms)
         best = hits.get(entry.key)
         if best is None or hit.key() > best.key():
@@ -234,15 +250,24 @@ class Linker:
         if similarity >= SUPPORT_SIMILARITY:
             best.supporting.add(sheet.text)
 
-    def candidates(self, job: JobSheet, *, top: int = 3, min_score: float = 0.5,
-                   catalogues: Sequence[Catalogue] = CATALOGUES) -> list[Candidate]:
+    def candidates(
+        self,
+        job: JobSheet,
+        *,
+        top: int = 3,
+        min_score: float = 0.5,
+        catalogues: Sequence[Catalogue] = CATALOGUES,
+    ) -> list[Candidate]:
         """The ``top`` best candidates per catalogue for ``job``, best first."""
         result: list[Candidate] = []
         esco_hits: dict[str, _Hit] = {}
         if self.esco is not None and ("esco" in catalogues or "isco" in catalogues):
             esco_hits = self._hits(job, "esco", min_score)
         if self.rome is not None and "rome" in catalogues:
-            rome = [self._candidate(job, "rome", k, h) for k, h in self._hits(job, "rome", min_score).items()]
+            rome = [
+                self._candidate(job, "rome", k, h)
+                for k, h in self._hits(job, "rome", min_score).items()
+            ]
             result += sorted(rome, key=Candidate.sort_key)[:top]
         if "esco" in catalogues:
             esco = [self._candidate(job, "esco", k, h) for k, h in esco_hits.items()]
@@ -348,14 +373,19 @@ class Linker:
             out["isco"] = self.esco.isco_version
         return out
 
-    def link(self, referential: Referential, *, top: int = 3, min_score: float = 0.5,
-             catalogues: Sequence[Catalogue] = CATALOGUES) -> list[Candidate]:
+    def link(
+        self,
+        referential: Referential,
+        *,
+        top: int = 3,
+        min_score: float = 0.5,
+        catalogues: Sequence[Catalogue] = CATALOGUES,
+    ) -> list[Candidate]:
         """Candidates of every sheet, sheets in id order."""
         result: list[Candidate] = []
         for job in sorted(referential.jobs, key=lambda j: j.id):
             result += self.candidates(job, top=top, min_score=min_score, catalogues=catalogues)
         return result
-
 
 
 # ---------------------------------------------------------------------- rendering
@@ -406,6 +436,8 @@ def render_table(candidates: Iterable[Candidate]) -> str:
         if c.job_id != job:
             job = c.job_id
             lines.append(("\n" if lines else "") + job)
-        lines.append(f"  {c.catalogue:<4}  {c.score:.3f}  {c.match:<12}  {c.code_or_iri}  {c.label}")
+        lines.append(
+            f"  {c.catalogue:<4}  {c.score:.3f}  {c.match:<12}  {c.code_or_iri}  {c.label}"
+        )
         lines.append(f"        {c.evidence}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -7,15 +7,28 @@ import click
 
 @click.command("import-rome")
 @click.argument("rome_dir", type=click.Path(exists=True, file_okay=False, path_type=str))
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Referential folder to write (dataset.yaml, competencies.yaml, jobs/).")
-@click.option("--base-iri", default=None,
-              help="Base IRI of the referential [default: https://w3id.org/rome-export/rome/].")
-@click.option("--issued", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Issue date written in dataset.yaml [default: today].")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Referential folder to write (dataset.yaml, competencies.yaml, jobs/).",
+)
+@click.option(
+    "--base-iri",
+    default=None,
+    help="Base IRI of the referential [default: https://w3id.org/rome-export/rome/].",
+)
+@click.option(
+    "--issued",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Issue date written in dataset.yaml [default: today].",
+)
 @click.option("--force", is_flag=True, help="Write into a folder that already holds files.")
-def import_rome(rome_dir: str, out_dir: str, base_iri: str | None, issued: object,
-                force: bool) -> None:
+def import_rome(
+    rome_dir: str, out_dir: str, base_iri: str | None, issued: object, force: bool
+) -> None:
     """Turn the ROME 4.0 CSV files (France Travail) into a referential.
 
     One job sheet per fiche (1,584 in v460): code, title and feminine title, appellations

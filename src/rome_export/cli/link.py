@@ -9,34 +9,80 @@ FORMATS = ("table", "csv", "yaml")
 
 @click.command()
 @click.argument("data_dir", type=click.Path(path_type=str))
-@click.option("--rome", "rome_dir", type=click.Path(exists=True, file_okay=False),
-              help="ROME 4.0 CSV folder (unix_*_v460_utf8.csv files).")
-@click.option("--esco", "esco_paths", multiple=True, type=click.Path(exists=True),
-              help="ESCO occupations_<lang>.csv, or its folder; repeat for more languages "
-                   "(occupations_fr.csv adds French labels). ISCOGroups_*.csv beside it "
-                   "names the ISCO-08 groups.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Output format; csv columns: job_id, catalogue, code_or_iri, label, score, "
-                   "match, evidence.")
-@click.option("--top", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Candidates per sheet and catalogue.")
-@click.option("--min-score", type=click.FloatRange(0, 1), default=0.5, show_default=True,
-              help="Leave out candidates scoring less.")
-@click.option("--catalogue", "catalogues", multiple=True,
-              type=click.Choice(("rome", "esco", "isco")),
-              help="Only these catalogues (repeatable; default: every one given).")
+@click.option(
+    "--rome",
+    "rome_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="ROME 4.0 CSV folder (unix_*_v460_utf8.csv files).",
+)
+@click.option(
+    "--esco",
+    "esco_paths",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="ESCO occupations_<lang>.csv, or its folder; repeat for more languages "
+    "(occupations_fr.csv adds French labels). ISCOGroups_*.csv beside it "
+    "names the ISCO-08 groups.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format; csv columns: job_id, catalogue, code_or_iri, label, score, "
+    "match, evidence.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Candidates per sheet and catalogue.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Leave out candidates scoring less.",
+)
+@click.option(
+    "--catalogue",
+    "catalogues",
+    multiple=True,
+    type=click.Choice(("rome", "esco", "isco")),
+    help="Only these catalogues (repeatable; default: every one given).",
+)
 @click.option("--job", "job_ids", multiple=True, help="Only these sheets (ids; repeatable).")
-@click.option("--accept", is_flag=True,
-              help="Write the top candidate of each catalogue into each sheet when it scores "
-                   "at least --accept-threshold and the sheet has no mapping to that "
-                   "catalogue yet.")
-@click.option("--accept-threshold", type=click.FloatRange(0, 1), default=0.9,
-              show_default=True, help="Lowest score --accept writes.")
-@click.option("--choose", "choices", multiple=True, metavar="JOB_ID=CODE_OR_IRI",
-              help="Write this mapping into the sheet (a ROME code, ESCO IRI or ISCO code, "
-                   "with the suggested match type); repeatable.")
-@click.option("--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Date of the provenance of written mappings [default: today].")
+@click.option(
+    "--accept",
+    is_flag=True,
+    help="Write the top candidate of each catalogue into each sheet when it scores "
+    "at least --accept-threshold and the sheet has no mapping to that "
+    "catalogue yet.",
+)
+@click.option(
+    "--accept-threshold",
+    type=click.FloatRange(0, 1),
+    default=0.9,
+    show_default=True,
+    help="Lowest score --accept writes.",
+)
+@click.option(
+    "--choose",
+    "choices",
+    multiple=True,
+    metavar="JOB_ID=CODE_OR_IRI",
+    help="Write this mapping into the sheet (a ROME code, ESCO IRI or ISCO code, "
+    "with the suggested match type); repeatable.",
+)
+@click.option(
+    "--date",
+    "date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the provenance of written mappings [default: today].",
+)
 def link(
     data_dir: str,
     rome_dir: str | None,
@@ -69,9 +115,9 @@ def link(
     import time
     from pathlib import Path
 
+    from rome_export.accept import choose, load_linker, top_choices
     from rome_export.errors import UsageError
     from rome_export.link import render_csv, render_table, render_yaml
-    from rome_export.accept import choose, load_linker, top_choices
 
     if not rome_dir and not esco_paths:
         raise UsageError("give at least one catalogue: --rome DIR and/or --esco FILE")
@@ -94,8 +140,11 @@ def link(
         candidates += linker.candidates(job, top=top, min_score=min_score, catalogues=wanted)  # type: ignore[arg-type]
     render = {"table": render_table, "csv": render_csv, "yaml": render_yaml}[fmt]
     click.echo(render(candidates), nl=False)
-    click.echo(f"{len(jobs)} sheet(s), {len(candidates)} candidate(s) in "
-               f"{time.perf_counter() - started:.2f} s", err=True)
+    click.echo(
+        f"{len(jobs)} sheet(s), {len(candidates)} candidate(s) in "
+        f"{time.perf_counter() - started:.2f} s",
+        err=True,
+    )
     chosen = choose(linker, referential, choices) if choices else []
     if accept:
         chosen += top_choices(candidates, referential, accept_threshold)

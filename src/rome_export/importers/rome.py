@@ -83,8 +83,14 @@ def _sentences(texts: list[RomeText], kind: str) -> str | None:
     return joined or None
 
 
-def _sheet(fiche: RomeFiche, appellations: list[RomeAppellation], texts: list[RomeText],
-           mobility: list[RomeMobility], known: set[str], version: str) -> dict[str, Any]:
+def _sheet(
+    fiche: RomeFiche,
+    appellations: list[RomeAppellation],
+    texts: list[RomeText],
+    mobility: list[RomeMobility],
+    known: set[str],
+    version: str,
+) -> dict[str, Any]:
     title, feminine = _title(fiche)
     sheet: dict[str, Any] = {"id": job_id(fiche.code), "code": fiche.code, "title": title}
     if feminine:
@@ -119,8 +125,9 @@ def _sheet(fiche: RomeFiche, appellations: list[RomeAppellation], texts: list[Ro
     return sheet
 
 
-def import_rome(directory: Path, *, base_iri: str = DEFAULT_BASE,
-                issued: dt.date | None = None) -> Referential:
+def import_rome(
+    directory: Path, *, base_iri: str = DEFAULT_BASE, issued: dt.date | None = None
+) -> Referential:
     """Read a ROME 4.0 release directory into a :class:`Referential`.
 
     ``issued`` goes into ``dataset.yaml``: the files carry no date, so it is the caller's
