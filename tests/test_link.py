@@ -155,6 +155,24 @@ def test_esco_french_labels_meet_french_alt_titles() -> None:
     assert 'altLabel "chef de bureau"' in found[0].evidence
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_same_labels_in_any_file_order_give_the_same_evidence(reverse: bool) -> None:
+    alts = ("policy officer agriculture", "agriculture policy officer")
+    occupation = EscoOccupation(
+        OFFICE_MANAGER_IRI,
+        "2422",
+        "released",
+        {"en": "agricultural policy officer"},
+        {"en": alts[::-1] if reverse else alts},
+    )
+    esco = EscoCatalogue("ESCO 1.0", ("en",), {OFFICE_MANAGER_IRI: occupation}, {})
+    job = JobSheet.model_validate({"id": "x", "title": {"fr": "Agriculture policy officers"}})
+    found = Linker(esco=esco).candidates(job, catalogues=("esco",))
+    assert found[0].evidence == (
+        'title (fr) "Agriculture policy officers" = altLabel "agriculture policy officer"'
+    )
+
+
 # ---------------------------------------------------------------------------- CLI
 
 
