@@ -104,6 +104,19 @@ class _Hit:
         return (self.entry.text, self.sheet.text) < (other.entry.text, other.sheet.text)
 
 
+_STEM = 4
+"""Letters of a word that a candidate must share with the query (chef/cheffe, agent/agente)."""
+_CROSS_STEM = 1
+"""Across languages only the first letter: cognates differ early (charpentier/carpenter)."""
+_STOP_WORDS = frozenset(
+    "a au aux d de du des en et l la le les un une pour par sur of and the in for to on".split()
+)
+
+
+def _stems(norm: str, size: int = _STEM) -> set[str]:
+    return {word[:size] for word in norm.split() if word not in _STOP_WORDS}
+
+
 def sort_words(norm: str) -> str:
     """Words in alphabetical order: plain ``ratio`` on these is ``token_sort_ratio``."""
     return " ".join(sorted(norm.split()))
@@ -114,7 +127,10 @@ class LabelIndex:
 
     Keys have their words sorted once here, so that a search is rapidfuzz's plain
     ``ratio`` over prepared strings (``token_sort_ratio`` would split and sort all the
-    choices again for every query: 20 times slower on ROME).
+    choices again for every query: 5 times slower on ROME). A search scores only the keys
+    that share a word stem (its first :data:`_STEM` letters, stop words aside) with the
+    query: labels with no word in common are not worth suggesting, and skipping them
+    makes a national catalogue linkable in seconds rather than minutes.
     """
 
     def __init__(self, labels: Iterable[CatalogueLabel]) -> None:
@@ -128,12 +144,26 @@ class LabelIndex:
                         entries.append(label)
         self.by_norm = by_norm
         self.choices = sorted(by_norm)
+        self._postings: dict[int, dict[str, list[int]]] = {}
+        for size in (_STEM, _CROSS_STEM):
+            postings = self._postings[size] = {}
+            for i, choice in enumerate(self.choices):
+                for stem in _stems(choice, size):
+                    postings.setdefault(stem, []).append(i)
 
-    def search(self, query: str, cutoff: float) -> list[tuple[str, float]]:
-        """Keys similar to ``query`` (normalised, words sorted), best first."""
+    def search(self, query: str, cutoff: float, stem: int = _STEM) -> list[tuple[str, float]]:
+        """Keys similar to ``query`` (normalised, words sorted), best first, among those
+        sharing the first ``stem`` letters of a word with it."""
+        stems = _stems(query, stem)
+        postings = self._postings[stem]
+        if stems:
+            hits = sorted({i for s in stems for i in postings.get(s, ())})
+            choices = [self.choices[i] for i in hits]
+        else:  # only stop words: nothing to narrow the search with
+            choices = self.choices
         found = process.extract(
             query,
-            self.choices,
+            choices,
             scorer=fuzz.ratio,
             processor=None,
             limit=_FUZZY_LIMIT,
@@ -226,12 +256,18 @@ class Linker:
 
     # ------------------------------------------------------------------ matching
 
-    def _queries(self, job: JobSheet, catalogue: str, lang: str) -> list[SheetLabel]:
+    def _queries(self, job: JobSheet, catalogue: str, lang: str) -> list[tuple[SheetLabel, int]]:
+        """The sheet labels to look up in one index, each with its stem length."""
         labels = sheet_labels(job)
-        chosen = [label for label in labels if label.lang == lang]
+        chosen = [(label, _STEM) for label in labels if label.lang == lang]
         if catalogue == "esco" and lang == "en":
-            # Titles such as "Office Manager" read the same in French and English.
-            chosen += [label for label in labels if label.kind == "title" and label.lang != "en"]
+            # Titles such as "Office Manager" read the same in French and English, and
+            # many differ little (juge/judge, maçon/mason).
+            chosen += [
+                (label, _CROSS_STEM)
+                for label in labels
+                if label.kind == "title" and label.lang != "en"
+            ]
         return chosen
 
     def _hits(self, job: JobSheet, catalogue: Catalogue, min_score: float) -> dict[str, _Hit]:
@@ -239,12 +275,12 @@ class Linker:
         for (name, lang), index in sorted(self._indexes.items()):
             if name != catalogue:
                 continue
-            for sheet in self._queries(job, catalogue, lang):
+            for sheet, stem in self._queries(job, catalogue, lang):
                 for form in variants(sheet.text):
                     query = sort_words(normalise(form))
                     if not query:
                         continue
-                    for choice, similarity in index.search(query, min_score):
+                    for choice, similarity in index.search(query, min_score, stem):
                         for entry in index.by_norm[choice]:
                             self._record(hits, sheet, entry, similarity, (query, choice))
         return {key: hit for key, hit in hits.items() if hit.score >= min_score}
