@@ -109,7 +109,33 @@ _STEM = 4
 _CROSS_STEM = 1
 """Across languages only the first letter: cognates differ early (charpentier/carpenter)."""
 _STOP_WORDS = frozenset(
-    "a au aux d de du des en et l la le les un une pour par sur of and the in for to on".split()
+    [
+        "a",
+        "au",
+        "aux",
+        "d",
+        "de",
+        "du",
+        "des",
+        "en",
+        "et",
+        "l",
+        "la",
+        "le",
+        "les",
+        "un",
+        "une",
+        "pour",
+        "par",
+        "sur",
+        "of",
+        "and",
+        "the",
+        "in",
+        "for",
+        "to",
+        "on",
+    ]
 )
 
 
