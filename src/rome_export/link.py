@@ -24,14 +24,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from rome_export.catalogue_check import (  # re-exported: validate --rome/--esco uses them
     catalogue_check,
     check_catalogues,
 )
 from rome_export.catalogues import EscoCatalogue, RomeCatalogue
-from rome_export.labels import normalise, variants
+from rome_export.labels import (
+    CROSS_STEM,
+    STEM,
+    CatalogueLabel,
+    LabelIndex,
+    normalise,
+    sort_words,
+    variants,
+)
 from rome_export.model import JobSheet, MatchType, Referential
 
 __all__ = ["CATALOGUES", "Candidate", "Linker", "catalogue_check", "check_catalogues"]
@@ -43,7 +51,6 @@ ALT_WEIGHT = 0.9
 """An alternative title names the job less surely than its own title."""
 SUPPORT_SIMILARITY = 0.85
 """Similarity from which a pair of labels counts as evidence for a candidate."""
-_FUZZY_LIMIT = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +63,6 @@ class SheetLabel:
     @property
     def rank(self) -> int:
         return 0 if self.kind == "title" else 1
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogueLabel:
-    key: str  # ROME code or ESCO IRI
-    text: str
-    kind: str  # "fiche title", "appellation 38862", "preferredLabel", "altLabel"
-    rank: int  # 0: the concept's own name, 1: its main synonym, 2: another synonym
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,100 +101,6 @@ class _Hit:
         if mine != theirs:
             return mine > theirs
         return (self.entry.text, self.sheet.text) < (other.entry.text, other.sheet.text)
-
-
-_STEM = 4
-"""Letters of a word that a candidate must share with the query (chef/cheffe, agent/agente)."""
-_CROSS_STEM = 1
-"""Across languages only the first letter: cognates differ early (charpentier/carpenter)."""
-_STOP_WORDS = frozenset(
-    [
-        "a",
-        "au",
-        "aux",
-        "d",
-        "de",
-        "du",
-        "des",
-        "en",
-        "et",
-        "l",
-        "la",
-        "le",
-        "les",
-        "un",
-        "une",
-        "pour",
-        "par",
-        "sur",
-        "of",
-        "and",
-        "the",
-        "in",
-        "for",
-        "to",
-        "on",
-    ]
-)
-
-
-def _stems(norm: str, size: int = _STEM) -> set[str]:
-    return {word[:size] for word in norm.split() if word not in _STOP_WORDS}
-
-
-def sort_words(norm: str) -> str:
-    """Words in alphabetical order: plain ``ratio`` on these is ``token_sort_ratio``."""
-    return " ".join(sorted(norm.split()))
-
-
-class LabelIndex:
-    """Normalised label → the catalogue labels that normalise to it, for one language.
-
-    Keys have their words sorted once here, so that a search is rapidfuzz's plain
-    ``ratio`` over prepared strings (``token_sort_ratio`` would split and sort all the
-    choices again for every query: 5 times slower on ROME). A search scores only the keys
-    that share a word stem (its first :data:`_STEM` letters, stop words aside) with the
-    query: labels with no word in common are not worth suggesting, and skipping them
-    makes a national catalogue linkable in seconds rather than minutes.
-    """
-
-    def __init__(self, labels: Iterable[CatalogueLabel]) -> None:
-        by_norm: dict[str, list[CatalogueLabel]] = {}
-        for label in labels:
-            for form in variants(label.text):
-                norm = sort_words(normalise(form))
-                if norm:
-                    entries = by_norm.setdefault(norm, [])
-                    if label not in entries:
-                        entries.append(label)
-        self.by_norm = by_norm
-        self.choices = sorted(by_norm)
-        self._postings: dict[int, dict[str, list[int]]] = {}
-        for size in (_STEM, _CROSS_STEM):
-            postings = self._postings[size] = {}
-            for i, choice in enumerate(self.choices):
-                for stem in _stems(choice, size):
-                    postings.setdefault(stem, []).append(i)
-
-    def search(self, query: str, cutoff: float, stem: int = _STEM) -> list[tuple[str, float]]:
-        """Keys similar to ``query`` (normalised, words sorted), best first, among those
-        sharing the first ``stem`` letters of a word with it."""
-        stems = _stems(query, stem)
-        postings = self._postings[stem]
-        if stems:
-            hits = sorted({i for s in stems for i in postings.get(s, ())})
-            choices = [self.choices[i] for i in hits]
-        else:  # only stop words: nothing to narrow the search with
-            choices = self.choices
-        found = process.extract(
-            query,
-            choices,
-            scorer=fuzz.ratio,
-            processor=None,
-            limit=_FUZZY_LIMIT,
-            score_cutoff=cutoff * 100,
-        )
-        return [(choice, score / 100) for choice, score, _ in found]
 
 
 def sheet_labels(job: JobSheet) -> list[SheetLabel]:
@@ -285,12 +190,12 @@ class Linker:
     def _queries(self, job: JobSheet, catalogue: str, lang: str) -> list[tuple[SheetLabel, int]]:
         """The sheet labels to look up in one index, each with its stem length."""
         labels = sheet_labels(job)
-        chosen = [(label, _STEM) for label in labels if label.lang == lang]
+        chosen = [(label, STEM) for label in labels if label.lang == lang]
         if catalogue == "esco" and lang == "en":
             # Titles such as "Office Manager" read the same in French and English, and
             # many differ little (juge/judge, maçon/mason).
             chosen += [
-                (label, _CROSS_STEM)
+                (label, CROSS_STEM)
                 for label in labels
                 if label.kind == "title" and label.lang != "en"
             ]
