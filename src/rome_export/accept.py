@@ -278,6 +278,8 @@ def accept(
     outcomes: list[Outcome] = []
     for job_id in sorted(by_job):
         path = jobs_dir / f"{job_id}.yaml"
+        if not path.exists() and (jobs_dir / f"{job_id}.yml").exists():
+            path = jobs_dir / f"{job_id}.yml"
         sheet = _Sheet(path)
         entries: dict[str, list[dict[str, Any]]] = {}
         for catalogue in _ORDER:

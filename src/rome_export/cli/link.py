@@ -117,7 +117,7 @@ def link(
 
     from rome_export.accept import choose, load_linker, top_choices
     from rome_export.errors import UsageError
-    from rome_export.link import render_csv, render_table, render_yaml
+    from rome_export.link import CATALOGUES, render_csv, render_table, render_yaml
 
     if not rome_dir and not esco_paths:
         raise UsageError("give at least one catalogue: --rome DIR and/or --esco FILE")
@@ -126,7 +126,7 @@ def link(
 
     referential = load(data_dir)
     linker = load_linker(rome_dir, esco_paths)
-    wanted = [c for c in ("rome", "esco", "isco") if not catalogues or c in catalogues]
+    wanted = [c for c in CATALOGUES if not catalogues or c in catalogues]
     if rome_dir is None:
         wanted = [c for c in wanted if c != "rome"]
     if not esco_paths:
@@ -135,9 +135,10 @@ def link(
     unknown = sorted(set(job_ids) - {j.id for j in jobs})
     if unknown:
         raise UsageError(f"no sheet with id {', '.join(unknown)} in {data_dir}")
+    chosen = choose(linker, referential, choices) if choices else []  # bad choices fail first
     candidates = []
     for job in jobs:
-        candidates += linker.candidates(job, top=top, min_score=min_score, catalogues=wanted)  # type: ignore[arg-type]
+        candidates += linker.candidates(job, top=top, min_score=min_score, catalogues=wanted)
     render = {"table": render_table, "csv": render_csv, "yaml": render_yaml}[fmt]
     click.echo(render(candidates), nl=False)
     click.echo(
@@ -145,7 +146,6 @@ def link(
         f"{time.perf_counter() - started:.2f} s",
         err=True,
     )
-    chosen = choose(linker, referential, choices) if choices else []
     if accept:
         chosen += top_choices(candidates, referential, accept_threshold)
     if not chosen:
