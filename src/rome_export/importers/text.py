@@ -78,13 +78,9 @@ from rome_export.validation.rules import text_defect
 
 _CLICK = "cliquer sur"
 _TABS = (
-    "présentation du métier",
-    "contexte de travail",
-    "conditions de travail",
-    "compétences et niveaux attendus",
-    "certifications",
-    "proximité(s)/évolution(s) envisageables",
-    "tendances nationales sur le métier",
+    "présentation du métier", "contexte de travail", "conditions de travail",
+    "compétences et niveaux attendus", "certifications",
+    "proximité(s)/évolution(s) envisageables", "tendances nationales sur le métier",
     "pour en savoir plus",
 )
 _SECTIONS = {
@@ -96,33 +92,17 @@ _SECTIONS = {
     "pour en savoir plus": "reading",
 }
 _COMPETENCY_TABLE_HEADERS = {
-    "macro compétences",
-    "niveaux et compétences attendues",
+    "macro compétences", "niveaux et compétences attendues",
     "exemple concret d'activité pour le niveau attendu",
 }
 _MOBILITY_WIDGET = {
-    "la proximité des métiers",
-    "axes de mobilité professionnelle",
-    "sens d'évolution",
-    "provenances possibles",
-    "evolutions envisageables",
-    "autres provenances",
-    "provenances lointaines",
-    "provenances moyennes",
-    "proximité forte",
-    "evolutions moyennes",
-    "evolutions lointaines",
-    "autres évolutions",
+    "la proximité des métiers", "axes de mobilité professionnelle", "sens d'évolution",
+    "provenances possibles", "evolutions envisageables", "autres provenances",
+    "provenances lointaines", "provenances moyennes", "proximité forte",
+    "evolutions moyennes", "evolutions lointaines", "autres évolutions",
 }
-_LANGUAGES = {
-    "français": "fr",
-    "anglais": "en",
-    "allemand": "de",
-    "espagnol": "es",
-    "italien": "it",
-    "portugais": "pt",
-    "néerlandais": "nl",
-}
+_LANGUAGES = {"français": "fr", "anglais": "en", "allemand": "de", "espagnol": "es",
+              "italien": "it", "portugais": "pt", "néerlandais": "nl"}
 
 _PRESENTATION = re.compile(r"^présentation du métier\s*:\s*(?P<title>.+)$", re.I)
 _FAMILY = re.compile(r"^famille\s*:\s*(?P<label>.+)$", re.I)
@@ -205,9 +185,8 @@ class _Parser:
 
     def unplaced(self, lines: list[Line], where: str) -> None:
         for number, text in lines:
-            self.error(
-                "unplaced-text", f"text the importer cannot place in {where}: {text[:60]!r}", number
-            )
+            self.error("unplaced-text",
+                       f"text the importer cannot place in {where}: {text[:60]!r}", number)
 
     # ------------------------------------------------------------------ the page
     def parse(self) -> ParsedPage:
@@ -216,44 +195,27 @@ class _Parser:
             i += 1  # tab navigation
         chunks = self._split(self.lines[i:])
         head = chunks.pop("head", [])
-        if (
-            not chunks
-            and i == 0
-            and not any(_FAMILY.match(t) or _ALT_TITLES.match(t) for _, t in head)
-        ):
-            raise NotAPage(
-                "not a job-sheet page: no 'Présentation du métier : …' line, "
-                "no section heading, no tab names"
-            )
+        if not chunks and i == 0 and not any(
+                _FAMILY.match(t) or _ALT_TITLES.match(t) for _, t in head):
+            raise NotAPage("not a job-sheet page: no 'Présentation du métier : …' line, "
+                           "no section heading, no tab names")
         self._head(head)
         handlers = {
-            "presentation": self._presentation,
-            "context": self._context,
-            "conditions": self._conditions,
-            "competencies": self._competency_section,
-            "certifications": self._certifications,
-            "mobility": self._mobility,
-            "trends": self._trends,
-            "reading": self._reading,
+            "presentation": self._presentation, "context": self._context,
+            "conditions": self._conditions, "competencies": self._competency_section,
+            "certifications": self._certifications, "mobility": self._mobility,
+            "trends": self._trends, "reading": self._reading,
         }
         for name, body in chunks.items():
             self.sections.add(name)
             handlers[name](body)
         if self.title is None:
-            raise NotAPage(
-                "not a job-sheet page: no title ('Présentation du métier : …' or a title line)"
-            )
+            raise NotAPage("not a job-sheet page: no title ('Présentation du métier : …' "
+                           "or a title line)")
         self.job["id"] = slugify(self.title)
         self.job["title"] = {"fr": self.title}
-        return ParsedPage(
-            self.title,
-            self.job,
-            self.sections,
-            self.competencies,
-            self.mobility,
-            self.findings,
-            self.file,
-        )
+        return ParsedPage(self.title, self.job, self.sections, self.competencies,
+                          self.mobility, self.findings, self.file)
 
     def _split(self, lines: list[Line]) -> dict[str, list[Line]]:
         chunks: dict[str, list[Line]] = {"head": []}
@@ -261,13 +223,8 @@ class _Parser:
         for number, text in lines:
             key = nfc_key(text)
             match = _PRESENTATION.match(text)
-            name = (
-                "presentation"
-                if match
-                else "competencies"
-                if key.startswith("compétences et niveaux attendus")
-                else _SECTIONS.get(key)
-            )
+            name = ("presentation" if match else "competencies"
+                    if key.startswith("compétences et niveaux attendus") else _SECTIONS.get(key))
             if name is None:
                 chunks[current].append((number, text))
                 continue
@@ -305,20 +262,12 @@ class _Parser:
             elif first:
                 if self.title is not None:
                     if _fold_accents(text) != _fold_accents(self.title):
-                        self.warn(
-                            "title-mismatch",
-                            f"page title {text!r} differs from the "
-                            f"title {self.title!r} of 'Présentation du métier'",
-                            number,
-                        )
+                        self.warn("title-mismatch", f"page title {text!r} differs from the "
+                                  f"title {self.title!r} of 'Présentation du métier'", number)
                 elif text.isupper():  # no proper-cased title on the page: a guess
                     self.title = text[:1] + text[1:].lower()
-                    self.warn(
-                        "title-case-guessed",
-                        f"no 'Présentation du métier : …' line: "
-                        f"title {self.title!r} guessed from {text!r}",
-                        number,
-                    )
+                    self.warn("title-case-guessed", f"no 'Présentation du métier : …' line: "
+                              f"title {self.title!r} guessed from {text!r}", number)
                 else:
                     self.title = text
             else:
@@ -326,9 +275,8 @@ class _Parser:
             first = False
 
     # ------------------------------------------------------------ prose sections
-    def _subsections(
-        self, lines: list[Line], names: dict[str, str], where: str
-    ) -> dict[str, list[Line]]:
+    def _subsections(self, lines: list[Line], names: dict[str, str],
+                     where: str) -> dict[str, list[Line]]:
         """Split by the known sub-headings ``names`` (key -> field)."""
         parts: dict[str, list[Line]] = {}
         current: list[Line] | None = None
@@ -348,9 +296,8 @@ class _Parser:
         for number, text in lines:
             heading = _SUBHEADING.match(text)
             is_heading = bool(heading) and len(text) <= 200
-            tokens.append(
-                ((number, heading["title"] if is_heading and heading else text), is_heading)
-            )
+            tokens.append(((number, heading["title"] if is_heading and heading else text),
+                           is_heading))
         seen: set[str] = set()
         dropped: list[int] = []
         kept: list[tuple[Line, bool]] = []
@@ -366,21 +313,14 @@ class _Parser:
         result: list[tuple[Line, bool]] = []
         for index, token in enumerate(kept):
             nxt = kept[index + 1] if index + 1 < len(kept) else None
-            if (
-                token[1]
-                and dropped
-                and (nxt is None or nxt[1])
-                and any(t[0][1] == token[0][1] for t in result if t[1])
-            ):
+            if token[1] and dropped and (nxt is None or nxt[1]) and any(
+                    t[0][1] == token[0][1] for t in result if t[1]):
                 dropped.append(token[0][0])
                 continue
             result.append(token)
         if dropped:
-            self.warn(
-                "duplicate-block",
-                f"{where}: repeated block stored once (dropped lines {_ranges(sorted(dropped))})",
-                min(dropped),
-            )
+            self.warn("duplicate-block", f"{where}: repeated block stored once (dropped lines "
+                      f"{_ranges(sorted(dropped))})", min(dropped))
         return result
 
     def _titled(self, lines: list[Line], where: str, *, need_title: bool) -> list[dict[str, Any]]:
@@ -402,9 +342,8 @@ class _Parser:
         out = []
         for item in items:
             if item["text"] is None:
-                self.unplaced(
-                    [(item["line"], item["title"] + " :")], f"{where} (a sub-heading without text)"
-                )
+                self.unplaced([(item["line"], item["title"] + " :")],
+                              f"{where} (a sub-heading without text)")
                 continue
             out.append({k: v for k, v in item.items() if k != "line" and v is not None})
         return out
@@ -422,9 +361,8 @@ class _Parser:
         for number, text in lines:
             item = _strip_item(text).removesuffix(",").rstrip()
             if nfc_key(item) in {nfc_key(x) for x in out}:
-                self.warn(
-                    "duplicate-block", f"{where}: item {item!r} repeated, stored once", number
-                )
+                self.warn("duplicate-block", f"{where}: item {item!r} repeated, stored once",
+                          number)
             else:
                 out.append(item)
         return out
@@ -435,72 +373,48 @@ class _Parser:
             self.warn(defect[0], defect[1], number)
 
     def _presentation(self, lines: list[Line]) -> None:
-        parts = self._subsections(
-            lines,
-            {"finalité du métier": "purpose", "missions principales": "missions"},
-            "'Présentation du métier'",
-        )
+        parts = self._subsections(lines, {"finalité du métier": "purpose",
+                                          "missions principales": "missions"},
+                                  "'Présentation du métier'")
         if "purpose" in parts:
             text = "\n\n".join(self._paragraphs(parts["purpose"], "Finalité du métier"))
             self.job["purpose"] = text or None
         if "missions" in parts:
-            self.job["missions"] = self._titled(
-                parts["missions"], "Missions principales", need_title=True
-            )
+            self.job["missions"] = self._titled(parts["missions"], "Missions principales",
+                                                need_title=True)
 
     def _context(self, lines: list[Line]) -> None:
-        parts = self._subsections(
-            lines,
-            {
-                "variables spécifiques au métier": "specific_variables",
-                "contextes organisationnels": "organisational_contexts",
-            },
-            "'Contexte de travail'",
-        )
-        headings = {
-            "specific_variables": "Variables spécifiques au métier",
-            "organisational_contexts": "Contextes organisationnels",
-        }
-        self.job["work_context"] = {
-            name: self._titled(body, headings[name], need_title=False)
-            for name, body in parts.items()
-        }
+        parts = self._subsections(lines, {
+            "variables spécifiques au métier": "specific_variables",
+            "contextes organisationnels": "organisational_contexts"}, "'Contexte de travail'")
+        headings = {"specific_variables": "Variables spécifiques au métier",
+                    "organisational_contexts": "Contextes organisationnels"}
+        self.job["work_context"] = {name: self._titled(body, headings[name], need_title=False)
+                                    for name, body in parts.items()}
 
     def _conditions(self, lines: list[Line]) -> None:
-        parts = self._subsections(
-            lines,
-            {
-                "le rythme de travail": "rhythm",
-                "déplacements": "travel",
-                "les relations professionnelles": "relations",
-                "relations internes": "internal",
-                "relations externes": "external",
-            },
-            "'Conditions de travail'",
-        )
+        parts = self._subsections(lines, {
+            "le rythme de travail": "rhythm", "déplacements": "travel",
+            "les relations professionnelles": "relations", "relations internes": "internal",
+            "relations externes": "external"}, "'Conditions de travail'")
         conditions: dict[str, Any] = {}
         for name in ("rhythm", "travel"):
             if name in parts:
                 conditions[name] = "\n\n".join(self._paragraphs(parts[name], name)) or None
         self.unplaced(parts.get("relations", []), "'Les relations professionnelles'")
         where = {"internal": "Relations internes", "external": "Relations externes"}
-        relations = {
-            name: self._items(parts[name], where[name])
-            for name in ("internal", "external")
-            if name in parts
-        }
+        relations = {name: self._items(parts[name], where[name])
+                     for name in ("internal", "external") if name in parts}
         if relations:
             conditions["relations"] = relations
         self.job["working_conditions"] = conditions
 
     def _certifications(self, lines: list[Line]) -> None:
         lines = [line for line in lines if nfc_key(line[1]) != "liste des certifications"]
-        parts = self._subsections(
-            lines,
-            {"branche": "branch", "hors branche": "outside_branch"},
-            "'Certifications' (an item outside 'Branche'/'Hors branche')",
-        )
-        self.job["certifications"] = {name: self._items(body, name) for name, body in parts.items()}
+        parts = self._subsections(lines, {"branche": "branch", "hors branche": "outside_branch"},
+                                  "'Certifications' (an item outside 'Branche'/'Hors branche')")
+        self.job["certifications"] = {name: self._items(body, name)
+                                      for name, body in parts.items()}
 
     def _trends(self, lines: list[Line]) -> None:
         self.job["trends"] = self._paragraphs(lines, "Tendances nationales")
@@ -530,12 +444,8 @@ class _Parser:
                 continue
             key = nfc_key(competency.label)
             if key in seen:
-                self.warn(
-                    "duplicate-block",
-                    f"competency {competency.label!r} repeated "
-                    f"(lines {block[0][0]}-{block[-1][0]}), first kept",
-                    block[0][0],
-                )
+                self.warn("duplicate-block", f"competency {competency.label!r} repeated "
+                          f"(lines {block[0][0]}-{block[-1][0]}), first kept", block[0][0])
                 continue
             seen[key] = competency
             self.competencies.append(competency)
@@ -570,12 +480,8 @@ class _Parser:
                 if value in ("1", "2", "3", "4"):
                     competency.expected_level = int(value)
                 else:
-                    self.warn(
-                        "unknown-expected-level",
-                        f"expected level {value!r} of "
-                        f"{competency.label!r} is not 1-4: left unknown",
-                        number,
-                    )
+                    self.warn("unknown-expected-level", f"expected level {value!r} of "
+                              f"{competency.label!r} is not 1-4: left unknown", number)
             elif _EXAMPLE_MARK.match(line) and state != "example":
                 state = "example"
             elif state == "level":
@@ -597,21 +503,15 @@ class _Parser:
         missing = [n for n in (1, 2, 3, 4) if n not in competency.levels]
         label = competency.label
         if len(missing) == 4:
-            self.warn(
-                "missing-level-descriptors", f"'{label}' has no level descriptors", competency.line
-            )
+            self.warn("missing-level-descriptors", f"'{label}' has no level descriptors",
+                      competency.line)
         elif missing:
-            self.warn(
-                "incomplete-level-descriptors",
-                f"'{label}' has no descriptor for level(s) {', '.join(map(str, missing))}",
-                competency.line,
-            )
+            self.warn("incomplete-level-descriptors", f"'{label}' has no descriptor for "
+                      f"level(s) {', '.join(map(str, missing))}", competency.line)
         if competency.expected_line is None:
-            self.warn(
-                "unknown-expected-level",
-                f"no expected level for '{label}' (no 'Niveau attendu' line)",
-                competency.line,
-            )
+            self.warn("unknown-expected-level",
+                      f"no expected level for '{label}' (no 'Niveau attendu' line)",
+                      competency.line)
         for level, text in sorted(competency.levels.items()):
             self._check_text(text, competency.level_lines[level])
         if competency.example and competency.example_line:
@@ -636,9 +536,8 @@ class _Parser:
             elif self.title is not None and key == nfc_key(self.title):
                 state = "jobs"  # the sheet itself: the centre of the graph, not a link
             elif key in seen:
-                self.warn(
-                    "duplicate-block", f"mobility target {text!r} repeated, stored once", number
-                )
+                self.warn("duplicate-block", f"mobility target {text!r} repeated, stored once",
+                          number)
             else:
                 state = "jobs"
                 seen.add(key)
@@ -677,50 +576,36 @@ def decode_page(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise NotAPage(
-            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); "
-            "if it is Latin-1, convert it: iconv -f latin1 -t utf-8"
-        ) from None
+        raise NotAPage(f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); "
+                       "if it is Latin-1, convert it: iconv -f latin1 -t utf-8") from None
     controls = [c for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v"]
     if controls:
         raise NotAPage(f"the file is binary (control character {controls[0]!r}), not page text")
     return text
 
 
-def parse_page(
-    text: str, *, file: str | None = None, other_titles: tuple[str, ...] = ()
-) -> ParsedPage:
+def parse_page(text: str, *, file: str | None = None,
+               other_titles: tuple[str, ...] = ()) -> ParsedPage:
     """Parse a page's text. ``other_titles``: titles of other sheets, to spot an example
     that names another job (the page's own mobility targets are always checked)."""
-    lines = [
-        (number, unicodedata.normalize("NFC", " ".join(raw.split())))
-        for number, raw in enumerate(text.splitlines(), start=1)
-        if raw.strip()
-    ]
+    lines = [(number, unicodedata.normalize("NFC", " ".join(raw.split())))
+             for number, raw in enumerate(text.splitlines(), start=1) if raw.strip()]
     if not lines:
         raise NotAPage("the file has no text")
     page = _Parser(lines, file).parse()
     own = {nfc_key(page.title)}
     others = {nfc_key(t): t for t in (*other_titles, *(label for _, label in page.mobility))}
-    patterns = [
-        (title, re.compile(rf"(?<!\w){re.escape(key)}(?!\w)"))
-        for key, title in sorted(others.items())
-        if key and key not in own
-    ]
+    patterns = [(title, re.compile(rf"(?<!\w){re.escape(key)}(?!\w)"))
+                for key, title in sorted(others.items()) if key and key not in own]
     for competency in page.competencies:
         if not competency.example:
             continue
         example = nfc_key(competency.example)
         for title, pattern in patterns:
             if pattern.search(example):
-                page.findings.append(
-                    Issue(
-                        "example-names-other-job",
-                        Severity.WARNING,
-                        f"the example of {competency.label!r} names another job: {title!r}",
-                        file,
-                        competency.example_line,
-                    )
-                )
+                page.findings.append(Issue(
+                    "example-names-other-job", Severity.WARNING,
+                    f"the example of {competency.label!r} names another job: {title!r}",
+                    file, competency.example_line))
     page.findings.sort(key=Issue.sort_key)
     return page

@@ -50,41 +50,17 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("ttl", "text/turtle", ".ttl", "rome_export.serialisers.rdf:write_turtle", "Turtle"),
-        Format(
-            "nt",
-            "application/n-triples",
-            ".nt",
-            "rome_export.serialisers.rdf:write_ntriples",
-            "N-Triples",
-        ),
-        Format(
-            "rdf",
-            "application/rdf+xml",
-            ".rdf",
-            "rome_export.serialisers.rdf:write_rdfxml",
-            "RDF/XML",
-        ),
-        Format(
-            "trig",
-            "application/trig",
-            ".trig",
-            "rome_export.serialisers.rdf:write_trig",
-            "TriG, the referential in one named graph",
-        ),
-        Format(
-            "nq",
-            "application/n-quads",
-            ".nq",
-            "rome_export.serialisers.rdf:write_nquads",
-            "N-Quads, the referential in one named graph",
-        ),
-        Format(
-            "jsonld",
-            "application/ld+json",
-            ".jsonld",
-            "rome_export.serialisers.jsonld:write_jsonld",
-            "JSON-LD (compact, with context)",
-        ),
+        Format("ttl", "text/turtle", ".ttl", "rome_export.serialisers.rdf:write_turtle",
+               "Turtle"),
+        Format("nt", "application/n-triples", ".nt", "rome_export.serialisers.rdf:write_ntriples",
+               "N-Triples"),
+        Format("rdf", "application/rdf+xml", ".rdf", "rome_export.serialisers.rdf:write_rdfxml",
+               "RDF/XML"),
+        Format("trig", "application/trig", ".trig", "rome_export.serialisers.rdf:write_trig",
+               "TriG, the referential in one named graph"),
+        Format("nq", "application/n-quads", ".nq", "rome_export.serialisers.rdf:write_nquads",
+               "N-Quads, the referential in one named graph"),
+        Format("jsonld", "application/ld+json", ".jsonld",
+               "rome_export.serialisers.jsonld:write_jsonld", "JSON-LD (compact, with context)"),
     )
 }
