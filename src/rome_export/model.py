@@ -144,6 +144,7 @@ class Competency(Model):
 
     id: Slug
     label: LangMap
+    definition: Text | None = Field(default=None, description="What the competency is (fr)")
     levels: LevelTexts = Field(
         default_factory=dict,
         description="Level descriptors keyed 1-4; zero descriptors is allowed but reported",

@@ -646,6 +646,6 @@ def write_referential(
             job, ref_for("jobsheet.schema.json", 1)
         )
     for path, text in texts.items():
-        with atomic_write(path) as stream:
+        with atomic_write(path, fsync=len(texts) < 100) as stream:
             stream.write(text.encode("utf-8"))
     return list(texts)

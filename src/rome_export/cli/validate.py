@@ -33,8 +33,10 @@ FORMAT_CHOICES = ("text", "json", "junit", "github", "sarif")
 @click.option(
     "--esco",
     "esco_file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="ESCO occupations CSV: check that every mapped ESCO IRI and ISCO code exists.",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="ESCO occupations CSV (or its folder; repeatable): check that every mapped ESCO "
+    "IRI and ISCO code exists.",
 )
 def validate(
     paths: tuple[str, ...],
@@ -42,7 +44,7 @@ def validate(
     fmt: str,
     output: str | None,
     rome_dir: str | None,
-    esco_file: str | None,
+    esco_file: tuple[str, ...],
 ) -> None:
     """Validate referential directories or single YAML files.
 
@@ -68,7 +70,7 @@ def validate(
     if rome_dir or esco_file:
         from rome_export.link import catalogue_check
 
-        extra.append(catalogue_check(rome_dir=rome_dir, esco_file=esco_file))
+        extra.append(catalogue_check(rome_dir=rome_dir, esco_file=list(esco_file) or None))
     report = validation.validate(paths, strict=strict, extra=extra)
     text = RENDERERS[fmt](report)
     if output:

@@ -165,7 +165,11 @@ def import_rome(
             for comp in read_rome_competences(files.competences):
                 competencies.append(
                     Competency.model_validate(
-                        {"id": competency_id(comp.ogr), "label": {"fr": comp.label}}
+                        {
+                            "id": competency_id(comp.ogr),
+                            "label": {"fr": comp.label},
+                            "definition": comp.definition or None,
+                        }
                     )
                 )
         competencies.sort(key=lambda c: c.id)
