@@ -63,7 +63,8 @@ JOBS: list[dict[str, Any]] = [
                             "relations": {"internal": ["Direction"],
                                           "external": ["Clients", "Fournisseurs"]}},
         requirements=[
-            {"competency": "communiquer", "expected_level": 3, "example": "Il adapte son discours."},
+            {"competency": "communiquer", "expected_level": 3,
+             "example": "Il adapte son discours."},
             {"competency": "anglais", "expected_level": None, "example": "À l'export."},
             {"competency": "budget", "expected_level": 2},
         ],
@@ -74,6 +75,8 @@ JOBS: list[dict[str, Any]] = [
             {"target_label": "Agent d'accueil"},
         ],
         trends=["Plus de numérique."],
+        access="Bac+2 en assistanat.",
+        mobility_note="Données à titre indicatif.",
         further_reading=[{"label": "Fiche ROME", "url": "https://example.org/rome/M1604"},
                          {"label": "Un livre"}],
         mappings={

@@ -31,7 +31,8 @@ from rome_export.serialisers.terms import (
     SCHEME_LABELS,
     ExtraIris,
 )
-from rome_export.serialisers.triples import base_of, bulk
+from rome_export.serialisers.triples import base_of
+from rome_export.util import gc_tuned
 
 if TYPE_CHECKING:
     from rome_export.model import Competency, Dataset, JobSheet, Referential
@@ -77,10 +78,10 @@ def document(
         "levels": [iris.level(n) for n in LEVELS],
     }
     for name, concepts in tops.items():
+        if not concepts:  # as in the Turtle: no empty scheme
+            continue
         scheme: Node = {"id": iris.scheme(name), "type": ["ConceptScheme"],
-                        "prefLabel": _langs(SCHEME_LABELS[name])}
-        if concepts:
-            scheme["hasTopConcept"] = concepts
+                        "prefLabel": _langs(SCHEME_LABELS[name]), "hasTopConcept": concepts}
         graph.append(scheme)
     graph.extend(_levels(iris))
     for family in families:
@@ -185,6 +186,8 @@ def job_node(job: JobSheet, iris: Iris, extra: ExtraIris) -> Node:
     _put_list(node, "branchCertification", list(job.certifications.branch))
     _put_list(node, "outsideBranchCertification", list(job.certifications.outside_branch))
     _put_list(node, "trend", list(job.trends))
+    _put(node, "access", job.access)
+    _put(node, "mobilityNote", job.mobility_note)
     if job.source is not None:
         node["source"] = job.source.url
         if job.source.retrieved is not None:
@@ -297,7 +300,7 @@ def write_jsonld(
 
     ``options={"embed_context": True}`` puts the context inline instead of its URL.
     """
-    with bulk():
+    with gc_tuned():
         doc = document(referential, base)
         doc["@context"] = _context_value(options)
         _dump(doc, stream)

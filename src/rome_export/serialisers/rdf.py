@@ -20,7 +20,8 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
 from rome_export.errors import InvalidData
 from rome_export.iris import PREFIXES, Iris
-from rome_export.serialisers.triples import base_of, build, bulk, triples
+from rome_export.serialisers.triples import base_of, build, triples
+from rome_export.util import gc_tuned
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -97,7 +98,7 @@ def _write_quads(
     referential: Referential, stream: BinaryIO, fmt: RdfFormat, base: str | None
 ) -> int:
     graph = NamedNode(Iris(base_of(referential, base)).graph())
-    with bulk():
+    with gc_tuned():
         data = [Quad(t.subject, t.predicate, t.object, graph) for t in triples(referential, base)]
     serialize(data, stream, fmt, prefixes=PREFIXES)
     return len(data)

@@ -161,6 +161,8 @@ T: dict[str, str] = {
     "branchCertification": f"{RX}branchCertification",
     "outsideBranchCertification": f"{RX}outsideBranchCertification",
     "trend": f"{RX}trend",
+    "access": f"{RX}access",
+    "mobilityNote": f"{RX}mobilityNote",
     "furtherReading": f"{RX}furtherReading",
     "sourceRetrieved": f"{RX}sourceRetrieved",
     "mapping": f"{RX}mapping",

@@ -17,9 +17,7 @@ in ``ontology/vocabulary.ttl``, so that nothing of a sheet is lost.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -37,6 +35,7 @@ from rome_export.serialisers.terms import (
     ExtraIris,
     T,
 )
+from rome_export.util import gc_tuned
 
 if TYPE_CHECKING:
     from rome_export.model import Competency, Dataset, JobSheet, LangMap, Referential
@@ -46,17 +45,6 @@ V: dict[str, NamedNode] = {name: NamedNode(iri) for name, iri in T.items()}
 _XSD_INT = V["integer"]
 Pair = tuple[NamedNode, NamedNode | Literal]  # (predicate, object) of an n-ary node
 _XSD_DATE = V["xsdDate"]
-
-
-@contextmanager
-def bulk() -> Iterator[None]:
-    """Raise the GC thresholds while millions of small objects are made (PERFORMANCE.md)."""
-    old = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 1000)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
 
 
 def _fr(text: str) -> Literal:
@@ -140,6 +128,8 @@ def _schemes(
         "families": [iris.family(f) for f in families],
     }
     for name in ("competencies", "families", "jobs", "levels"):
+        if not tops[name]:  # an empty scheme would have no top concept (qSKOS): leave it out
+            continue
         s = NamedNode(iris.scheme(name))
         yield Triple(s, V["type"], V["ConceptScheme"])
         yield from _labels(s, V["prefLabel"], SCHEME_LABELS[name])
@@ -246,6 +236,10 @@ def _job(job: JobSheet, iris: Iris, extra: ExtraIris) -> Iterator[Triple]:
         yield Triple(s, V["outsideBranchCertification"], _fr(text))
     for text in job.trends:
         yield Triple(s, V["trend"], _fr(text))
+    if job.access is not None:
+        yield Triple(s, V["access"], _fr(job.access))
+    if job.mobility_note is not None:
+        yield Triple(s, V["mobilityNote"], _fr(job.mobility_note))
     if job.source is not None:
         yield Triple(s, V["source"], NamedNode(job.source.url))
         if job.source.retrieved is not None:
@@ -342,5 +336,5 @@ def _mapping(
 
 def build(referential: Referential, base: str | None = None) -> list[Triple]:
     """All triples as a list (GC thresholds raised while they are made)."""
-    with bulk():
+    with gc_tuned():
         return list(triples(referential, base))
