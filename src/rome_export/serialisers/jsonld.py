@@ -94,7 +94,7 @@ def document(
             node["narrower"] = narrower
         graph.append(node)
     graph.extend(_competency(c, iris) for c in competencies)
-    graph.extend(job_node(j, iris, extra) for j in jobs)
+    graph.extend(job_node(j, referential, iris, extra) for j in jobs)
     if any(j.mappings.rome for j in jobs):
         graph.append({"id": extra.rome_code_set(), "type": ["CategoryCodeSet"],
                       "name": ROME_CODE_SET_NAME})
@@ -154,7 +154,7 @@ def _competency(competency: Competency, iris: Iris) -> Node:
     return node
 
 
-def job_node(job: JobSheet, iris: Iris, extra: ExtraIris) -> Node:
+def job_node(job: JobSheet, referential: Referential, iris: Iris, extra: ExtraIris) -> Node:
     """One job sheet as a node object, its n-ary nodes nested (no ``@context``)."""
     node: Node = {"id": iris.job(job.id), "type": ["Concept", "JobSheet", "Occupation"],
                   "inScheme": iris.scheme("jobs"), "topConceptOf": iris.scheme("jobs"),
@@ -194,7 +194,7 @@ def job_node(job: JobSheet, iris: Iris, extra: ExtraIris) -> Node:
             node["sourceRetrieved"] = job.source.retrieved.isoformat()
     if job.modified is not None:
         node["modified"] = job.modified.isoformat()
-    _nested(node, job, iris, extra)
+    _nested(node, job, referential, iris, extra)
     return node
 
 
@@ -208,12 +208,20 @@ def _put_list(node: Node, key: str, values: list[Any]) -> None:
         node[key] = values
 
 
-def _nested(node: Node, job: JobSheet, iris: Iris, extra: ExtraIris) -> None:
+def _nested(
+    node: Node, job: JobSheet, referential: Referential, iris: Iris, extra: ExtraIris
+) -> None:
     requires = []
     for n, req in enumerate(job.requirements, 1):
+        # The competency's labels are repeated here (the same triples as its own node's,
+        # so the graph does not change) for a reader of one sheet.
+        competency: Any = iris.competency(req.competency)
+        known = referential.competency(req.competency)
+        if known is not None:
+            competency = {"id": competency, "prefLabel": _langs(known.label)}
         r: Node = {"id": iris.requirement(job.id, req.competency),
                    "type": ["CompetencyRequirement"], "position": n,
-                   "competency": iris.competency(req.competency)}
+                   "competency": competency}
         if req.expected_level is not None:
             r["expectedLevel"] = iris.level(req.expected_level)
         _put(r, "example", req.example)
@@ -318,6 +326,6 @@ def write_job_jsonld(
     """One job sheet as its own JSON-LD document (its requirements and links nested)."""
     iris = Iris(base_of(referential, base))
     doc: Node = {"@context": _context_value(options)}
-    doc.update(job_node(job, iris, ExtraIris(iris.base)))
+    doc.update(job_node(job, referential, iris, ExtraIris(iris.base)))
     _dump(doc, stream)
     return 1

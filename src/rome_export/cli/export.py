@@ -1,0 +1,103 @@
+"""``rome-export export``: write a referential in one format of the registry."""
+
+from __future__ import annotations
+
+import click
+
+from rome_export.serialisers import FORMATS  # the registry only: no heavy import
+
+
+@click.command()
+@click.argument("data_dir", type=click.Path(path_type=str))
+@click.option(
+    "--to",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    help="Output format (default: from the extension of -o).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write to this file (atomically) instead of stdout.",
+)
+@click.option("--base", help="Base IRI of every node, instead of dataset.yaml's base_iri.")
+@click.option(
+    "--per-job",
+    "per_job",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Also write one JSON-LD document per job sheet into this folder (<id>.jsonld).",
+)
+@click.option(
+    "--embed-context",
+    is_flag=True,
+    help="JSON-LD: put the context inline instead of referring to its URL.",
+)
+def export(
+    data_dir: str,
+    fmt: str | None,
+    output: str | None,
+    base: str | None,
+    per_job: str | None,
+    embed_context: bool,
+) -> None:
+    """Export the referential in DATA_DIR to one format.
+
+    Formats: ttl (Turtle), nt (N-Triples), rdf (RDF/XML), trig and nq (one named graph),
+    jsonld (compact JSON-LD with the published context). Output is deterministic:
+    the same data gives byte-identical files.
+
+    \b
+    Examples:
+      rome-export export data/ --to ttl
+      rome-export export data/ -o dist/referential.rdf
+      rome-export export data/ --to jsonld --per-job dist/jobs/
+      rome-export export data/ --to nt --base https://example.org/ref/
+    """
+    import sys
+    from pathlib import Path
+
+    from rome_export.errors import OperationalError, UsageError
+    from rome_export.sources import load
+    from rome_export.util import atomic_write
+
+    if fmt is None and output is not None:
+        fmt = next((f.name for f in FORMATS.values() if output.endswith(f.extension)), None)
+    if fmt is None and per_job is None:
+        raise UsageError(
+            "no output format", hint=f"give --to ({', '.join(FORMATS)}) or an -o file name "
+            "with a known extension"
+        )
+    if base is not None and not base.endswith(("/", "#")):
+        raise UsageError(f"--base {base!r} must end with '/' or '#'")
+    referential = load(data_dir)
+    options = {"embed_context": embed_context}
+    try:
+        if fmt is not None:
+            writer = FORMATS[fmt].writer()
+            if output is None:
+                stream = sys.stdout.buffer
+                count = writer(referential, stream, base=base, options=options)
+                stream.flush()
+                where = "stdout"
+            else:
+                with atomic_write(Path(output)) as out:
+                    count = writer(referential, out, base=base, options=options)
+                where = output
+            unit = "top-level nodes" if fmt == "jsonld" else "statements"
+            click.echo(f"wrote {count} {unit} ({FORMATS[fmt].description}) to {where}", err=True)
+        if per_job is not None:
+            from rome_export.serialisers.jsonld import write_job_jsonld
+
+            folder = Path(per_job)
+            for job in sorted(referential.jobs, key=lambda j: j.id):
+                with atomic_write(folder / f"{job.id}.jsonld") as out:
+                    write_job_jsonld(referential, job, out, base=base, options=options)
+            click.echo(f"wrote {len(referential.jobs)} job documents to {folder}", err=True)
+    except BrokenPipeError:
+        # The reader went away (``| head``): not a failure of ours; keep Python quiet at exit.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        raise OperationalError(f"cannot write: {exc}") from exc
