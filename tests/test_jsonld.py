@@ -9,10 +9,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdf_helpers import inline_context, parse_oxigraph, parse_rdflib, write
-from rdf_kitchen_sink import BASE, referential
 from rdflib.compare import isomorphic
 
+from rdf_helpers import inline_context, parse_oxigraph, parse_rdflib, write
+from rdf_kitchen_sink import BASE, referential
 from rome_export.serialisers.jsonld import (
     CONTEXT_URL,
     context,

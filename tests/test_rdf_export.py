@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
 from rdf_helpers import (
     RAPPER,
     parse_oxigraph,
@@ -24,7 +25,6 @@ from rdf_helpers import (
     write,
 )
 from rdf_kitchen_sink import BASE, referential
-
 from rome_export.errors import InvalidData
 from rome_export.iris import Iris
 from rome_export.serialisers import FORMATS

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdf_kitchen_sink import BASE, referential
 
+from rdf_kitchen_sink import BASE, referential
 from rome_export.iris import RX, direction, proximity, sector
 from rome_export.model import Direction, Proximity, Sector
 from rome_export.serialisers.terms import T
@@ -20,7 +20,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
-def N(iri: str) -> ox.NamedNode:  # noqa: N802 - reads like the RDF term it makes
+def N(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
@@ -80,7 +80,8 @@ def test_exports_conform_to_the_shapes(referential, sink_triples) -> None:  # ty
 
 
 def _without(triples: list[ox.Triple], subject: str, predicate: str) -> list[ox.Triple]:
-    out = [t for t in triples if not (t.subject.value == subject and t.predicate.value == predicate)]
+    out = [t for t in triples
+           if not (t.subject.value == subject and t.predicate.value == predicate)]
     assert len(out) < len(triples)
     return out
 
