@@ -12,11 +12,13 @@ the hot path (PERFORMANCE.md: rdflib's Turtle writer is two orders of magnitude 
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, BinaryIO
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
 from rome_export.errors import InvalidData
 from rome_export.iris import PREFIXES, Iris
@@ -39,15 +41,30 @@ __all__ = [
 ]
 
 # XML 1.0 cannot carry these at all, even as character references; the model's text may.
-_XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+# (One character class plus two substring tests: 2-3x faster than one alternation.)
+_XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XML_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF in UTF-8
+
+
+def _stream(
+    statements: Iterable[Triple] | Iterable[Quad],
+    output: BinaryIO | None,
+    fmt: RdfFormat,
+) -> tuple[int, bytes | None]:
+    """Serialise while the statements are made, never holding them all in memory (each
+    dies young, so the collector has little to scan); returns (count, bytes or None)."""
+    counter = itertools.count()
+    with gc_tuned():
+        # zip stops on the statements first, so the counter ends at their number.
+        counted = map(itemgetter(0), zip(statements, counter, strict=False))
+        data = serialize(counted, output, fmt, prefixes=PREFIXES)
+    return next(counter), data
 
 
 def _write(
     referential: Referential, stream: BinaryIO, fmt: RdfFormat, base: str | None
 ) -> int:
-    data = build(referential, base)
-    serialize(data, stream, fmt, prefixes=PREFIXES)
-    return len(data)
+    return _stream(triples(referential, base), stream, fmt)[0]
 
 
 def write_turtle(
@@ -80,28 +97,26 @@ def write_rdfxml(
 ) -> int:
     """RDF/XML. A carriage return in a text is written ``&#13;`` so that XML parsers,
     which turn a raw CR into LF, read the text back exactly."""
-    data = build(referential, base)
-    xml = serialize(data, None, RdfFormat.RDF_XML, prefixes=PREFIXES)
+    count, xml = _stream(triples(referential, base), None, RdfFormat.RDF_XML)
     assert xml is not None  # no output stream given: pyoxigraph returns the bytes
-    bad = _XML_ILLEGAL.search(xml)
+    found = _XML_ILLEGAL.search(xml)
+    bad = found.group() if found else next((c for c in _XML_NONCHARACTERS if c in xml), None)
     if bad is not None:
         raise InvalidData(
-            f"a text contains the character {bad.group()!r}, which XML (RDF/XML) cannot carry",
+            f"a text contains the character {bad.decode()!r}, which XML (RDF/XML) cannot carry",
             hint="remove control characters from the sheet's texts",
         )
     # IRIs cannot hold a raw CR, so every CR in the output is inside a literal.
-    stream.write(xml.replace(b"\r", b"&#13;"))
-    return len(data)
+    stream.write(xml.replace(b"\r", b"&#13;") if b"\r" in xml else xml)
+    return count
 
 
 def _write_quads(
     referential: Referential, stream: BinaryIO, fmt: RdfFormat, base: str | None
 ) -> int:
     graph = NamedNode(Iris(base_of(referential, base)).graph())
-    with gc_tuned():
-        data = [Quad(t.subject, t.predicate, t.object, graph) for t in triples(referential, base)]
-    serialize(data, stream, fmt, prefixes=PREFIXES)
-    return len(data)
+    quads = (Quad(t.subject, t.predicate, t.object, graph) for t in triples(referential, base))
+    return _stream(quads, stream, fmt)[0]
 
 
 def write_trig(

@@ -18,12 +18,12 @@ in ``ontology/vocabulary.ttl``, so that nothing of a sheet is lost.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from rome_export.iris import Iris, direction, isco_group, proximity, sector
-from rome_export.model import LEVELS
+from rome_export.model import LEVELS, Direction, Proximity, Sector
 from rome_export.serialisers.terms import (
     COLLECTION_LABELS,
     DESCRIPTOR_LABELS,
@@ -90,8 +90,9 @@ def triples(referential: Referential, base: str | None = None) -> Iterator[Tripl
     for competency in competencies:
         yield from _competency(competency, iris)
     codes: set[str] = set()
+    nodes = _Nodes(iris)
     for job in jobs:
-        yield from _job(job, iris, extra)
+        yield from _job(job, nodes, extra)
         codes.update(m.code for m in job.mappings.rome)
     if codes:
         code_set = NamedNode(extra.rome_code_set())
@@ -188,12 +189,56 @@ def _competency(competency: Competency, iris: Iris) -> Iterator[Triple]:
         yield Triple(d, V["level"], NamedNode(iris.level(n)))
 
 
-def _job(job: JobSheet, iris: Iris, extra: ExtraIris) -> Iterator[Triple]:
-    s = NamedNode(iris.job(job.id))
-    scheme = NamedNode(iris.scheme("jobs"))
-    yield Triple(s, V["type"], V["Concept"])
-    yield Triple(s, V["type"], V["JobSheet"])
-    yield Triple(s, V["type"], V["Occupation"])
+class _Nodes:
+    """Named nodes made once per export: a job, competency or level IRI recurs in many
+    triples, and making a ``NamedNode`` (IRI parsing in Rust) costs more than a dict lookup.
+    """
+
+    def __init__(self, iris: Iris) -> None:
+        self.iris = iris
+        self.jobs_scheme = NamedNode(iris.scheme("jobs"))
+        self.levels = {n: NamedNode(iris.level(n)) for n in LEVELS}
+        self._competencies: dict[str, NamedNode] = {}
+        self._jobs: dict[str, NamedNode] = {}
+
+    def competency(self, competency_id: str) -> NamedNode:
+        node = self._competencies.get(competency_id)
+        if node is None:
+            node = self._competencies[competency_id] = NamedNode(
+                self.iris.competency(competency_id))
+        return node
+
+    def job(self, job_id: str) -> NamedNode:
+        node = self._jobs.get(job_id)
+        if node is None:
+            node = self._jobs[job_id] = NamedNode(self.iris.job(job_id))
+        return node
+
+
+_INTS = {n: Literal(str(n), datatype=_XSD_INT) for n in range(1, 101)}
+
+
+def _position(n: int) -> Literal:
+    return _INTS.get(n) or Literal(str(n), datatype=_XSD_INT)
+
+
+# The vocabulary terms of the hot loop, as module constants (no dict lookup per triple).
+_TYPE, _REQUIRES, _MOBILITY = V["type"], V["requires"], V["mobility"]
+_POSITION, _COMPETENCY, _EXPECTED, _EXAMPLE = (
+    V["position"], V["competency"], V["expectedLevel"], V["example"])
+_TARGET, _TARGET_LABEL, _DIRECTION, _PROXIMITY, _SECTOR = (
+    V["target"], V["targetLabel"], V["direction"], V["proximity"], V["sector"])
+_HAS_COMPETENCY, _RELATED = V["hasCompetency"], V["related"]
+_REQUIREMENT_CLASS, _MOBILITY_CLASS = V["CompetencyRequirement"], V["MobilityLink"]
+
+
+def _job(job: JobSheet, nodes: _Nodes, extra: ExtraIris) -> Iterator[Triple]:
+    iris = nodes.iris
+    s = nodes.job(job.id)
+    scheme = nodes.jobs_scheme
+    yield Triple(s, _TYPE, V["Concept"])
+    yield Triple(s, _TYPE, V["JobSheet"])
+    yield Triple(s, _TYPE, V["Occupation"])
     yield Triple(s, V["inScheme"], scheme)
     yield Triple(s, V["topConceptOf"], scheme)
     yield from _labels(s, V["prefLabel"], job.title)
@@ -210,10 +255,10 @@ def _job(job: JobSheet, iris: Iris, extra: ExtraIris) -> Iterator[Triple]:
         yield Triple(s, V["broader"], NamedNode(iris.family(job.family.id)))
     # Shortcuts first (DESIGN: rx:hasCompetency, skos:related), then the n-ary nodes.
     for req in job.requirements:
-        yield Triple(s, V["hasCompetency"], NamedNode(iris.competency(req.competency)))
+        yield Triple(s, _HAS_COMPETENCY, nodes.competency(req.competency))
     for link in job.mobility:
         if link.target is not None:
-            yield Triple(s, V["related"], NamedNode(iris.job(link.target)))
+            yield Triple(s, _RELATED, nodes.job(link.target))
     for m in job.mappings.rome:
         yield Triple(s, V["romeCode"], Literal(m.code))
         yield Triple(s, V["occupationalCategory"], NamedNode(extra.rome_code(m.code)))
@@ -247,35 +292,64 @@ def _job(job: JobSheet, iris: Iris, extra: ExtraIris) -> Iterator[Triple]:
             yield Triple(s, V["sourceRetrieved"], Literal(date, datatype=_XSD_DATE))
     if job.modified is not None:
         yield Triple(s, V["modified"], Literal(job.modified.isoformat(), datatype=_XSD_DATE))
-    yield from _job_nodes(job, s, iris, extra)
+    yield from _job_nodes(job, s, nodes, extra)
 
 
-def _job_nodes(job: JobSheet, s: NamedNode, iris: Iris, extra: ExtraIris) -> Iterator[Triple]:
-    """The n-ary nodes of a sheet: links from the job, then each node's own triples."""
-    nodes: list[tuple[str, NamedNode, list[Pair]]] = []
-    for n, req in enumerate(job.requirements, 1):
-        po: list[Pair] = [(V["type"], V["CompetencyRequirement"]), (V["position"], _int(n)),
-              (V["competency"], NamedNode(iris.competency(req.competency)))]
+def _job_nodes(job: JobSheet, s: NamedNode, nodes: _Nodes, extra: ExtraIris) -> Iterator[Triple]:
+    """The n-ary nodes of a sheet: the links from the job, then each node's own triples.
+
+    Requirements and mobility links are most of a large export's triples: they are
+    yielded directly; the rarer nodes go through (predicate, object) lists.
+    """
+    iris = nodes.iris
+    requirements = [NamedNode(iris.requirement(job.id, r.competency)) for r in job.requirements]
+    links = [NamedNode(iris.mobility(job.id, n)) for n in range(1, len(job.mobility) + 1)]
+    others = _other_nodes(job, extra)
+    for node in requirements:
+        yield Triple(s, _REQUIRES, node)
+    for node in links:
+        yield Triple(s, _MOBILITY, node)
+    for prop, node, _po in others:
+        yield Triple(s, V[prop], node)
+    for n, (node, req) in enumerate(zip(requirements, job.requirements, strict=True), 1):
+        yield Triple(node, _TYPE, _REQUIREMENT_CLASS)
+        yield Triple(node, _POSITION, _position(n))
+        yield Triple(node, _COMPETENCY, nodes.competency(req.competency))
         if req.expected_level is not None:
-            po.append((V["expectedLevel"], NamedNode(iris.level(req.expected_level))))
+            yield Triple(node, _EXPECTED, nodes.levels[req.expected_level])
         if req.example is not None:
-            po.append((V["example"], _fr(req.example)))
-        nodes.append(("requires", NamedNode(iris.requirement(job.id, req.competency)), po))
-    for n, link in enumerate(job.mobility, 1):
-        po = [(V["type"], V["MobilityLink"]), (V["position"], _int(n))]
+            yield Triple(node, _EXAMPLE, _fr(req.example))
+    for n, (node, link) in enumerate(zip(links, job.mobility, strict=True), 1):
+        yield Triple(node, _TYPE, _MOBILITY_CLASS)
+        yield Triple(node, _POSITION, _position(n))
         if link.target is not None:
-            po.append((V["target"], NamedNode(iris.job(link.target))))
+            yield Triple(node, _TARGET, nodes.job(link.target))
         if link.target_label is not None:
-            po.append((V["targetLabel"], _fr(link.target_label)))
+            yield Triple(node, _TARGET_LABEL, _fr(link.target_label))
         if link.direction is not None:
-            po.append((V["direction"], NamedNode(direction(link.direction))))
+            yield Triple(node, _DIRECTION, _SMALL_SCHEMES["direction-" + link.direction])
         if link.proximity is not None:
-            po.append((V["proximity"], NamedNode(proximity(link.proximity))))
+            yield Triple(node, _PROXIMITY, _SMALL_SCHEMES["proximity-" + link.proximity])
         if link.sector is not None:
-            po.append((V["sector"], NamedNode(sector(link.sector))))
-        nodes.append(("mobility", NamedNode(iris.mobility(job.id, n)), po))
+            yield Triple(node, _SECTOR, _SMALL_SCHEMES["sector-" + link.sector])
+    for _prop, node, po in others:
+        for p, o in po:
+            yield Triple(node, p, o)
+
+
+_SMALL_SCHEMES: dict[str, NamedNode] = {
+    **{f"direction-{v}": NamedNode(direction(v)) for v in get_args(Direction)},
+    **{f"proximity-{v}": NamedNode(proximity(v)) for v in get_args(Proximity)},
+    **{f"sector-{v}": NamedNode(sector(v)) for v in get_args(Sector)},
+}
+
+
+def _other_nodes(job: JobSheet, extra: ExtraIris) -> list[tuple[str, NamedNode, list[Pair]]]:
+    """Missions, context notes, reading, mapping records: (link property, node, triples)."""
+    nodes: list[tuple[str, NamedNode, list[Pair]]] = []
+    po: list[Pair]
     for n, mission in enumerate(job.missions, 1):
-        po = [(V["type"], V["Mission"]), (V["position"], _int(n)),
+        po = [(_TYPE, V["Mission"]), (_POSITION, _position(n)),
               (V["title"], _fr(mission.title)), (V["text"], _fr(mission.text))]
         nodes.append(("mission", NamedNode(extra.mission(job.id, n)), po))
     context = job.work_context
@@ -283,28 +357,23 @@ def _job_nodes(job: JobSheet, s: NamedNode, iris: Iris, extra: ExtraIris) -> Ite
                               ("organisationalContext", "organisational",
                                context.organisational_contexts)):
         for n, note in enumerate(notes, 1):
-            po = [(V["type"], V["ContextNote"]), (V["position"], _int(n))]
+            po = [(_TYPE, V["ContextNote"]), (_POSITION, _position(n))]
             if note.title is not None:
                 po.append((V["title"], _fr(note.title)))
             po.append((V["text"], _fr(note.text)))
             nodes.append((prop, NamedNode(extra.context_note(job.id, kind, n)), po))
     for n, reading in enumerate(job.further_reading, 1):
-        po = [(V["type"], V["Reading"]), (V["position"], _int(n)),
-              (V["label"], _fr(reading.label))]
+        po = [(_TYPE, V["Reading"]), (_POSITION, _position(n)), (V["label"], _fr(reading.label))]
         if reading.url is not None:
             po.append((V["url"], NamedNode(reading.url)))
         nodes.append(("furtherReading", NamedNode(extra.reading(job.id, n)), po))
-    catalogues: list[tuple[str, str, list[Any]]] = [
-        ("rome", "code", job.mappings.rome), ("esco", "iri", job.mappings.esco),
-        ("isco", "code", job.mappings.isco)]
-    for catalogue, _key, mappings in catalogues:
+    catalogues: list[tuple[str, list[Any]]] = [
+        ("rome", list(job.mappings.rome)), ("esco", list(job.mappings.esco)),
+        ("isco", list(job.mappings.isco))]
+    for catalogue, mappings in catalogues:
         for n, m in enumerate(mappings, 1):
             nodes.append(("mapping", *_mapping(job.id, catalogue, m, n, extra)))
-    for prop, node, _po in nodes:
-        yield Triple(s, V[prop], node)
-    for _prop, node, po in nodes:
-        for p, o in po:
-            yield Triple(node, p, o)
+    return nodes
 
 
 def _mapping(
@@ -317,7 +386,7 @@ def _mapping(
     else:
         key, target = m.code, NamedNode(extra.rome_code(m.code))
     po: list[Pair] = [
-        (V["type"], V["Mapping"]), (V["position"], _int(n)), (V["matchType"], V[m.match]),
+        (V["type"], V["Mapping"]), (_POSITION, _position(n)), (V["matchType"], V[m.match]),
         (V["mappedConcept"], target)]
     if catalogue == "rome":
         po.append((V["romeCode"], Literal(m.code)))
