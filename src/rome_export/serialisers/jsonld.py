@@ -15,7 +15,7 @@ values are scalars, properties that can repeat are always lists.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
@@ -70,6 +70,10 @@ def document(
     jobs = sorted(referential.jobs, key=lambda j: j.id)
     competencies = sorted(referential.competencies, key=lambda c: c.id)
     families = list(referential.families())
+    members: dict[str, list[str]] = {}
+    for job in jobs:
+        if job.family is not None:
+            members.setdefault(job.family.id, []).append(iris.job(job.id))
     graph: list[Node] = [_dataset(referential.dataset, iris)]
     tops = {
         "competencies": [iris.competency(c.id) for c in competencies],
@@ -89,12 +93,13 @@ def document(
                       "inScheme": iris.scheme("families"),
                       "topConceptOf": iris.scheme("families"),
                       "prefLabel": _langs(family.label)}
-        narrower = [iris.job(j.id) for j in jobs if j.family and j.family.id == family.id]
+        narrower = members.get(family.id, [])
         if narrower:
             node["narrower"] = narrower
         graph.append(node)
     graph.extend(_competency(c, iris) for c in competencies)
-    graph.extend(job_node(j, referential, iris, extra) for j in jobs)
+    refs = competency_refs(competencies, iris)
+    graph.extend(job_node(j, refs, iris, extra) for j in jobs)
     if any(j.mappings.rome for j in jobs):
         graph.append({"id": extra.rome_code_set(), "type": ["CategoryCodeSet"],
                       "name": ROME_CODE_SET_NAME})
@@ -154,8 +159,11 @@ def _competency(competency: Competency, iris: Iris) -> Node:
     return node
 
 
-def job_node(job: JobSheet, referential: Referential, iris: Iris, extra: ExtraIris) -> Node:
-    """One job sheet as a node object, its n-ary nodes nested (no ``@context``)."""
+def job_node(job: JobSheet, refs: Mapping[str, Node], iris: Iris, extra: ExtraIris) -> Node:
+    """One job sheet as a node object, its n-ary nodes nested (no ``@context``).
+
+    ``refs`` maps a competency id to its reference (see :func:`competency_refs`).
+    """
     node: Node = {"id": iris.job(job.id), "type": ["Concept", "JobSheet", "Occupation"],
                   "inScheme": iris.scheme("jobs"), "topConceptOf": iris.scheme("jobs"),
                   "prefLabel": _langs(job.title)}
@@ -194,8 +202,19 @@ def job_node(job: JobSheet, referential: Referential, iris: Iris, extra: ExtraIr
             node["sourceRetrieved"] = job.source.retrieved.isoformat()
     if job.modified is not None:
         node["modified"] = job.modified.isoformat()
-    _nested(node, job, referential, iris, extra)
+    _nested(node, job, refs, iris, extra)
     return node
+
+
+def competency_refs(competencies: Iterable[Competency], iris: Iris) -> dict[str, Node]:
+    """Competency id → ``{"id", "prefLabel"}``, the reference a requirement nests.
+
+    The labels repeat the competency node's own triples (the graph does not change) so that
+    a reader of one sheet sees what each requirement is about. One dict per competency,
+    shared by every requirement: orjson writes it each time, Python builds it once.
+    """
+    return {c.id: {"id": iris.competency(c.id), "prefLabel": _langs(c.label)}
+            for c in competencies}
 
 
 def _put(node: Node, key: str, value: object) -> None:
@@ -209,16 +228,13 @@ def _put_list(node: Node, key: str, values: list[Any]) -> None:
 
 
 def _nested(
-    node: Node, job: JobSheet, referential: Referential, iris: Iris, extra: ExtraIris
+    node: Node, job: JobSheet, refs: Mapping[str, Node], iris: Iris, extra: ExtraIris
 ) -> None:
     requires = []
     for n, req in enumerate(job.requirements, 1):
         # The competency's labels are repeated here (the same triples as its own node's,
         # so the graph does not change) for a reader of one sheet.
-        competency: Any = iris.competency(req.competency)
-        known = referential.competency(req.competency)
-        if known is not None:
-            competency = {"id": competency, "prefLabel": _langs(known.label)}
+        competency: Any = refs.get(req.competency) or iris.competency(req.competency)
         r: Node = {"id": iris.requirement(job.id, req.competency),
                    "type": ["CompetencyRequirement"], "position": n,
                    "competency": competency}
@@ -325,7 +341,27 @@ def write_job_jsonld(
 ) -> int:
     """One job sheet as its own JSON-LD document (its requirements and links nested)."""
     iris = Iris(base_of(referential, base))
-    doc: Node = {"@context": _context_value(options)}
-    doc.update(job_node(job, referential, iris, ExtraIris(iris.base)))
-    _dump(doc, stream)
+    refs = competency_refs(referential.competencies, iris)
+    stream.write(_job_document(job, refs, iris, options))
     return 1
+
+
+def job_documents(
+    referential: Referential,
+    *,
+    base: str | None = None,
+    options: Mapping[str, object] | None = None,
+) -> Iterator[tuple[JobSheet, bytes]]:
+    """Every sheet's own JSON-LD document, sorted by id (for ``export --per-job``)."""
+    iris = Iris(base_of(referential, base))
+    refs = competency_refs(referential.competencies, iris)
+    for job in sorted(referential.jobs, key=lambda j: j.id):
+        yield job, _job_document(job, refs, iris, options)
+
+
+def _job_document(
+    job: JobSheet, refs: Mapping[str, Node], iris: Iris, options: Mapping[str, object] | None
+) -> bytes:
+    doc: Node = {"@context": _context_value(options)}
+    doc.update(job_node(job, refs, iris, ExtraIris(iris.base)))
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
