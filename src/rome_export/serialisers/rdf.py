@@ -46,10 +46,22 @@ _XML_ILLEGAL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XML_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF in UTF-8
 
 
+def turtle_prefixes(base: str) -> dict[str, str]:
+    """The usual prefixes plus one per kind of node of the referential, so that Turtle and
+    TriG read ``job:office-manager``, ``competency:…``, ``level:3`` (deeper nodes escape
+    their slashes: ``job:office-manager\\/mobility\\/1``, valid Turtle every parser reads)."""
+    iris = Iris(base)
+    # Each namespace is a minted IRI less its last segment, so iris.py stays the authority.
+    return {**PREFIXES, "competency": iris.competency("x")[:-1], "family": iris.family("x")[:-1],
+            "job": iris.job("x")[:-1], "level": iris.level(1)[:-1],
+            "scheme": iris.scheme("jobs").removesuffix("jobs")}
+
+
 def _stream(
     statements: Iterable[Triple] | Iterable[Quad],
     output: BinaryIO | None,
     fmt: RdfFormat,
+    prefixes: Mapping[str, str] = PREFIXES,
 ) -> tuple[int, bytes | None]:
     """Serialise while the statements are made, never holding them all in memory (each
     dies young, so the collector has little to scan); returns (count, bytes or None)."""
@@ -57,14 +69,16 @@ def _stream(
     with gc_tuned():
         # zip stops on the statements first, so the counter ends at their number.
         counted = map(itemgetter(0), zip(statements, counter, strict=False))
-        data = serialize(counted, output, fmt, prefixes=PREFIXES)
+        data = serialize(counted, output, fmt, prefixes=dict(prefixes))
     return next(counter), data
 
 
 def _write(
     referential: Referential, stream: BinaryIO, fmt: RdfFormat, base: str | None
 ) -> int:
-    return _stream(triples(referential, base), stream, fmt)[0]
+    prefixes = turtle_prefixes(base_of(referential, base)) if fmt == RdfFormat.TURTLE \
+        else PREFIXES
+    return _stream(triples(referential, base), stream, fmt, prefixes)[0]
 
 
 def write_turtle(
@@ -74,7 +88,7 @@ def write_turtle(
     base: str | None = None,
     options: Mapping[str, object] | None = None,
 ) -> int:
-    """Turtle with the usual prefixes; full IRIs for the referential's own nodes."""
+    """Turtle, with prefixes for the vocabularies and for the referential's own nodes."""
     return _write(referential, stream, RdfFormat.TURTLE, base)
 
 
@@ -116,7 +130,9 @@ def _write_quads(
 ) -> int:
     graph = NamedNode(Iris(base_of(referential, base)).graph())
     quads = (Quad(t.subject, t.predicate, t.object, graph) for t in triples(referential, base))
-    return _stream(quads, stream, fmt)[0]
+    prefixes = turtle_prefixes(base_of(referential, base)) if fmt == RdfFormat.TRIG \
+        else PREFIXES
+    return _stream(quads, stream, fmt, prefixes)[0]
 
 
 def write_trig(
