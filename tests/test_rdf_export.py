@@ -174,3 +174,15 @@ def test_empty_referential_has_only_the_level_scheme() -> None:
     schemes = {t.subject.value for t in build(ref)
                if t.object == ox.NamedNode("http://www.w3.org/2004/02/skos/core#ConceptScheme")}
     assert schemes == {Iris(BASE).scheme("levels")}
+
+
+@pytest.mark.parametrize("fmt", ALL)
+@pytest.mark.parametrize("base", ["http://other.example/x#", "https://example.com/a/b/"])
+def test_every_format_round_trips_under_another_base(fmt: str, base: str, sink, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    expected = set(build(sink, base))
+    data = write(fmt, sink, base=base)
+    assert parse_oxigraph(fmt, data) == expected
+    assert rdflib_to_oxigraph(parse_rdflib(fmt, data)) == expected
+    by_rapper = parse_rapper(fmt, data, tmp_path)
+    if by_rapper is not None:
+        assert by_rapper == expected

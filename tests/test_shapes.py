@@ -196,3 +196,15 @@ def test_skos_issues_point_at_the_sheet_file(data_dir) -> None:  # type: ignore[
     issue = skos.Issue("skos-x", Severity.ERROR, "m", path=iri)
     [located] = skos.locate([issue], ref, loaded)
     assert located.file is not None and located.file.endswith("office-manager.yaml")
+
+
+def test_ontology_and_context_are_package_resources() -> None:
+    from rome_export.errors import OperationalError
+    from rome_export.resources import path, read_json
+
+    assert path("ontology", "vocabulary.ttl").read_bytes() == \
+        (ROOT / "ontology" / "vocabulary.ttl").read_bytes()
+    assert path("ontology", "shapes.ttl").is_file()
+    assert "@context" in read_json("schemas", "context.jsonld")
+    with pytest.raises(OperationalError, match="not found"):
+        path("ontology", "missing.ttl")
