@@ -341,9 +341,21 @@ def write_job_jsonld(
 ) -> int:
     """One job sheet as its own JSON-LD document (its requirements and links nested)."""
     iris = Iris(base_of(referential, base))
-    refs = competency_refs(referential.competencies, iris)
-    stream.write(_job_document(job, refs, iris, options))
+    stream.write(_job_document(job, _cached_refs(referential, iris), iris, options))
     return 1
+
+
+_last_refs: list[tuple[Referential, str, dict[str, Node]]] = []
+
+
+def _cached_refs(referential: Referential, iris: Iris) -> dict[str, Node]:
+    """The competency references of the last referential seen: a build writes every sheet
+    of one referential in turn, and should not rebuild them 10,000 times."""
+    if _last_refs and _last_refs[0][0] is referential and _last_refs[0][1] == iris.base:
+        return _last_refs[0][2]
+    refs = competency_refs(referential.competencies, iris)
+    _last_refs[:] = [(referential, iris.base, refs)]
+    return refs
 
 
 def job_documents(
