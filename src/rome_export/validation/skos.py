@@ -62,10 +62,6 @@ CHECKS: tuple[Check, ...] = (
     Check("skos-cyclic-hierarchy", Severity.ERROR, f"""
         SELECT DISTINCT ?c ("" AS ?detail) WHERE {{ ?c {_HIER}+ ?c }}""",
           "{c} is its own broader concept (a cycle of skos:broader/narrower)"),
-    Check("skos-relation-clash", Severity.ERROR, f"""
-        SELECT DISTINCT ?c (STR(?d) AS ?detail) WHERE {{
-          ?c skos:related|^skos:related ?d . ?c {_HIER}+ ?d }}""",
-          "{c} is both skos:related to and hierarchically linked with {detail}"),
     Check("skos-orphan-concept", Severity.WARNING, """
         SELECT DISTINCT ?c ("" AS ?detail) WHERE {
           ?c a skos:Concept .
@@ -96,7 +92,8 @@ CHECKS: tuple[Check, ...] = (
           FILTER NOT EXISTS { ?c skos:inScheme|skos:topConceptOf|^skos:hasTopConcept ?s } }""",
           "{c} is in no concept scheme (skos:inScheme)"),
 )
-CODES = tuple(check.code for check in CHECKS)
+CLASH = "skos-relation-clash"
+CODES = (*(check.code for check in CHECKS), CLASH)
 
 
 def store_of(data: Store | Iterable[Triple | Quad]) -> Store:
@@ -122,7 +119,45 @@ def check_skos(data: Store | Iterable[Triple | Quad]) -> list[Issue]:
                   path=c)
             for c, d in found
         )
-    return issues
+    issues.extend(_relation_clashes(store))
+    return sorted(issues, key=lambda i: (CODES.index(i.code), i.path or "", i.message))
+
+
+def _relation_clashes(store: Store) -> list[Issue]:
+    """skos:related between concepts that are also linked hierarchically (SKOS S27).
+
+    A walk up the hierarchy in Python: the same test as a SPARQL property path
+    (``?c (skos:broader|^skos:narrower)+ ?d`` per related pair) took 10 s at 10,000 sheets.
+    """
+    parents: dict[str, set[str]] = {}
+    edges = store.query(_PREFIX + "SELECT ?a ?b WHERE { { ?a skos:broader ?b } UNION "
+                        "{ ?b skos:narrower ?a } }", use_default_graph_as_union=True)
+    for row in edges:  # type: ignore[union-attr]
+        parents.setdefault(row["a"].value, set()).add(row["b"].value)
+    if not parents:
+        return []
+
+    def above(start: str, goal: str) -> bool:
+        seen, todo = {start}, list(parents.get(start, ()))
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                todo.extend(parents.get(node, ()))
+        return False
+
+    related = store.query(_PREFIX + "SELECT DISTINCT ?c ?d WHERE { ?c skos:related ?d }",
+                          use_default_graph_as_union=True)
+    found = set()
+    for row in related:  # type: ignore[union-attr]
+        c, d = row["c"].value, row["d"].value
+        if above(c, d) or above(d, c):
+            found.add((c, d))
+    return [Issue(CLASH, Severity.ERROR,
+                  f"<{c}> is both skos:related to and hierarchically linked with <{d}>", path=c)
+            for c, d in sorted(found)]
 
 
 def check_referential(referential: Referential, base: str | None = None) -> list[Issue]:
