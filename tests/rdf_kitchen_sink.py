@@ -33,6 +33,7 @@ COMPETENCIES: list[dict[str, Any]] = [
      "levels": {1: "Écouter", 2: "Rédiger", 3: "Synthétiser", 4: "Coordonner"}},
     {"id": "anglais", "label": {"fr": "Utiliser l'anglais"}, "levels": {}},
     {"id": "budget", "label": {"fr": "Réaliser un budget"},
+     "definition": "Chiffrer une activité et en suivre le budget.",
      "levels": {1: "Lister", 2: "Organiser (trésorerie, devis etc.)", 3: "Piloter",
                 4: 'Relier "chiffrage" \\ obligations <fiscales> & sociales'}},
 ]

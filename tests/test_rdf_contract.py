@@ -73,6 +73,8 @@ def test_macro_competency_and_level_descriptors(g) -> None:  # type: ignore[no-u
     assert has(g, comp, TYPE, f"{RX}MacroCompetency") and has(g, comp, TYPE, f"{SKOS}Concept")
     assert has(g, comp, f"{SKOS}inScheme", IRIS.scheme("competencies"))
     assert objects(g, comp, f"{SKOS}prefLabel") == {("Réaliser un budget", "fr")}
+    assert objects(g, comp, f"{SKOS}definition") == {
+        ("Chiffrer une activité et en suivre le budget.", "fr")}
     descriptors = {IRIS.level_descriptor("budget", n) for n in (1, 2, 3, 4)}
     assert IRIS.level_descriptor("budget", 2) == f"{BASE}competency/budget/level/2"
     assert objects(g, comp, f"{SKOS}narrower") == descriptors

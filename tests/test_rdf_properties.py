@@ -46,7 +46,7 @@ TEXT = st.lists(st.one_of(st.sampled_from(AWKWARD), st.text(CHARS, min_size=1, m
 
 def _referential(texts: list[str]) -> Referential:
     t = iter(texts)
-    competency = {"id": "c", "label": {"fr": next(t), "en": next(t)},
+    competency = {"id": "c", "label": {"fr": next(t), "en": next(t)}, "definition": next(t),
                   "levels": {1: next(t), 2: next(t)}}
     job: dict[str, Any] = {
         "id": "j",
@@ -68,7 +68,7 @@ def _referential(texts: list[str]) -> Referential:
         {"dataset": DATASET, "competencies": [competency], "jobs": [job]}, strict=False)
 
 
-N_TEXTS = 22
+N_TEXTS = 23
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))

@@ -141,6 +141,7 @@ def _competency(competency: Competency, iris: Iris) -> Node:
                   "inScheme": iris.scheme("competencies"),
                   "topConceptOf": iris.scheme("competencies"),
                   "prefLabel": _langs(competency.label)}
+    _put(node, "definition", competency.definition)
     descriptors = []
     for n in sorted(competency.levels):
         labels = {lang: DESCRIPTOR_LABELS[lang].format(label=competency.label[lang], n=n)

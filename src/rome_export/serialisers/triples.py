@@ -172,6 +172,8 @@ def _competency(competency: Competency, iris: Iris) -> Iterator[Triple]:
     yield Triple(s, V["inScheme"], scheme)
     yield Triple(s, V["topConceptOf"], scheme)
     yield from _labels(s, V["prefLabel"], competency.label)
+    if competency.definition is not None:
+        yield Triple(s, V["definition"], _fr(competency.definition))
     levels = sorted(competency.levels)
     for n in levels:
         yield Triple(s, V["narrower"], NamedNode(iris.level_descriptor(competency.id, n)))
