@@ -72,7 +72,7 @@ N_TEXTS = 23
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(TEXT, min_size=N_TEXTS, max_size=N_TEXTS))
 def test_every_text_survives_every_format(fmt: str, texts: list[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
