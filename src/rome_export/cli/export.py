@@ -99,7 +99,8 @@ def export(
             documents = ((f"{job.id}.jsonld", data) for job, data in
                          job_documents(referential, base=base, options=options))
             _write_all(folder, documents)
-            click.echo(f"wrote {len(referential.jobs)} job documents to {folder}", err=True)
+            n = len(referential.jobs)
+            click.echo(f"wrote {n} job document{'' if n == 1 else 's'} to {folder}", err=True)
     except BrokenPipeError:
         # The reader went away (``| head``): not a failure of ours; keep Python quiet at exit.
         import os
