@@ -363,6 +363,7 @@ def serve(source: Path | str, *, host: str = "127.0.0.1", port: int = 7878,
     server answers a query; raises :class:`OperationalError` if it does not.
     """
     binary, source = oxigraph_binary(), Path(source)
+    _check_port_free(host, port)
     tmp = tempfile.TemporaryDirectory(prefix="rome-export-serve-")
     store_dir = Path(location) if location is not None else Path(tmp.name) / "store"
     try:
@@ -397,6 +398,19 @@ def serve(source: Path | str, *, host: str = "127.0.0.1", port: int = 7878,
     return server
 
 
+def _check_port_free(host: str, port: int) -> None:
+    # Otherwise the readiness check could be answered by whatever already listens there.
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        raise OperationalError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                               hint="is another server using that port? try --port") from exc
+
+
 def _wait_ready(server: LocalServer, timeout: float) -> None:
     import httpx
 
@@ -407,7 +421,8 @@ def _wait_ready(server: LocalServer, timeout: float) -> None:
             raise OperationalError(f"the oxigraph server stopped at start: {_tail(err)}",
                                    hint="is the port already in use? try --port")
         try:
-            if httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=1.0).is_success:
+            answer = httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=1.0)
+            if answer.is_success and server.process.poll() is None:
                 return
         except httpx.HTTPError:
             pass
