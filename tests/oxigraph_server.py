@@ -152,9 +152,9 @@ class RecordingServer:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            do_PUT = do_POST = do_GET = _handle  # noqa: N815 - http.server's naming
+            do_PUT = do_POST = do_GET = _handle
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
         self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
+
 from oxigraph_server import (
     OxigraphServer,
     RecordingServer,
@@ -29,7 +30,6 @@ from oxigraph_server import (
     running_oxigraph,
     silent_server,
 )
-
 from rome_export.cli import main
 
 pytestmark = pytest.mark.server
@@ -150,9 +150,10 @@ def test_push_of_every_rdf_syntax_gives_the_same_graph(runner: CliRunner,
     for fmt, ext in ((pyoxigraph.RdfFormat.N_TRIPLES, "nt"), (pyoxigraph.RdfFormat.RDF_XML, "rdf"),
                      (pyoxigraph.RdfFormat.N_QUADS, "nq")):
         path = tmp_path / f"copy.{ext}"
-        quads = [pyoxigraph.Quad(*t) for t in pyoxigraph.parse(path=ttl_a)] if fmt.supports_datasets \
-            else list(pyoxigraph.parse(path=ttl_a))
-        pyoxigraph.serialize(quads, path, fmt)
+        named = pyoxigraph.NamedNode(f"{EX}somewhere")
+        data = [pyoxigraph.Quad(t.subject, t.predicate, t.object, named)
+                if fmt.supports_datasets else t for t in pyoxigraph.parse(path=ttl_a)]
+        pyoxigraph.serialize(data, path, fmt)
         graph = f"{GRAPH}/{ext}"
         assert push(runner, str(path), "--endpoint", oxigraph.store, "--graph",
                     graph).exit_code == 0
