@@ -75,6 +75,16 @@ def test_table_compacts_vocabulary_iris_and_folds_long_text(runner: CliRunner, t
     assert any(line.strip() == "3" for line in lines)  # xsd:integer shown as a number
 
 
+def test_table_cuts_long_literals_but_never_iris(runner: CliRunner, tmp_path: Path) -> None:
+    iri, text = f"{EX}{'x' * 120}", "mot " * 60
+    (tmp_path / "long.nt").write_text(f'<{iri}> <{EX}p> "{text}" .\n', encoding="utf-8")
+    result = run(runner, str(tmp_path / "long.nt"), "SELECT ?s ?o WHERE { ?s ?p ?o }")
+    assert result.exit_code == 0, result.output
+    row = result.stdout.splitlines()[2]
+    assert row.startswith(iri + "  ")
+    assert row.endswith("…") and len(row) == len(iri) + 2 + 80
+
+
 def test_csv_is_w3c_sparql_csv(runner: CliRunner, ttl: Path) -> None:
     result = run(runner, str(ttl), JOBS, "--format", "csv")
     assert result.exit_code == 0, result.output

@@ -9,6 +9,7 @@ demand. Time limits are measured, not assumed.
 from __future__ import annotations
 
 import base64
+import importlib.util
 import os
 import signal
 import subprocess
@@ -222,9 +223,16 @@ def test_push_of_data_dir_leaves_exactly_the_exported_triples(
         runner: CliRunner, oxigraph: OxigraphServer, data_dir: Path, tmp_path: Path) -> None:
     """DONE WHEN: push data/ = `rome-export export data --to nt`, and again: no duplicates."""
     pytest.importorskip("rome_export.serialisers.rdf", reason="the RDF writers are not merged yet")
-    exported = runner.invoke(main, ["export", str(data_dir), "--to", "nt", "-o",
-                                    str(tmp_path / "data.nt")])
-    assert exported.exit_code == 0, exported.output
+    if importlib.util.find_spec("rome_export.cli.export") is not None:
+        exported = runner.invoke(main, ["export", str(data_dir), "--to", "nt", "-o",
+                                        str(tmp_path / "data.nt")])
+        assert exported.exit_code == 0, exported.output
+    else:  # until `export` is merged: the registry's writer, which `export --to nt` calls
+        from rome_export.serialisers import FORMATS
+        from rome_export.sources import load
+
+        with (tmp_path / "data.nt").open("wb") as stream:
+            FORMATS["nt"].writer()(load(data_dir), stream)
     expected = ntriples_set((tmp_path / "data.nt").read_bytes())
     assert len(expected) > 100
     for _ in range(2):
@@ -363,28 +371,52 @@ def test_bad_endpoint_is_a_usage_error(runner: CliRunner, ttl_a: Path, endpoint:
 # ----------------------------------------------------------------------------------- serve
 
 
-def test_serve_answers_queries_and_stops_on_ctrl_c(ttl_a: Path) -> None:
-    port = free_port()
+def _start_serve(source: Path, port: int) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "rome_export", "serve", str(ttl_a), "--port", str(port)],
+        [sys.executable, "-m", "rome_export", "serve", str(source), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stdout is not None
+    first = process.stdout.readline()  # printed once the server answers
+    assert first.strip() == f"SPARQL endpoint: http://127.0.0.1:{port}/query", first
+    return process
+
+
+def _gone_within(port: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"}, timeout=1)
+        except httpx.HTTPError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_answers_queries_and_stops_cleanly(ttl_a: Path, signum: int) -> None:
+    port = free_port()
+    process = _start_serve(ttl_a, port)
     try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        assert first.strip() == f"SPARQL endpoint: http://127.0.0.1:{port}/query"
         answer = httpx.post(f"http://127.0.0.1:{port}/query",
                             data={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
                             headers={"Accept": "application/sparql-results+json"}, timeout=10)
         assert answer.json()["results"]["bindings"][0]["n"]["value"] == "10"
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         assert process.wait(timeout=20) == 0
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    with pytest.raises(httpx.ConnectError):  # the oxigraph child is gone too
-        httpx.get(f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"}, timeout=2)
+    assert _gone_within(port, 5)  # the oxigraph child is gone too
+
+
+def test_serve_leaves_no_server_behind_when_killed(ttl_a: Path) -> None:
+    port = free_port()
+    process = _start_serve(ttl_a, port)
+    process.kill()  # SIGKILL: no handler runs; the child must still go (PR_SET_PDEATHSIG)
+    process.wait()
+    assert _gone_within(port, 10)
 
 
 def test_serve_on_a_busy_port_is_exit_3(runner: CliRunner, oxigraph: OxigraphServer,

@@ -16,6 +16,7 @@ one triple each, so that chunks can be cut at any line.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -296,7 +297,9 @@ def _cell(term: Any) -> str:
     else:
         text = str(term)
     text = " ".join(text.split())
-    return text if len(text) <= TABLE_CELL_MAX else text[: TABLE_CELL_MAX - 1] + "…"
+    if len(text) <= TABLE_CELL_MAX or isinstance(term, pyoxigraph.NamedNode):
+        return text  # an IRI is an identifier: never cut
+    return text[: TABLE_CELL_MAX - 1] + "…"
 
 
 # -------------------------------------------------------------------------------- serve
@@ -383,8 +386,7 @@ def serve(source: Path | str, *, host: str = "127.0.0.1", port: int = 7878,
         process = subprocess.Popen(
             [str(binary), mode, "--location", str(store_dir), "--bind", f"{host}:{port}",
              "--union-default-graph"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            start_new_session=True)  # Ctrl-C goes to us; we stop the server cleanly
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_detach)
     except BaseException:
         tmp.cleanup()
         raise
@@ -396,6 +398,18 @@ def serve(source: Path | str, *, host: str = "127.0.0.1", port: int = 7878,
         server.stop()
         raise
     return server
+
+
+def _detach() -> None:
+    """In the server child: its own session (Ctrl-C reaches us, and we stop it cleanly),
+    and on Linux a SIGTERM when we die, so that no server outlives a killed command."""
+    os.setsid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -140,28 +140,35 @@ def serve(source: Path, host: str, port: int, location: Path | None, read_only: 
       rome-export serve data --port 7878
       curl 'http://127.0.0.1:7878/query?query=SELECT+*+{?s+?p+?o}+LIMIT+3'
     """
+    import signal
     import sys
 
+    from rome_export.errors import OperationalError
     from rome_export.sparql import serve as start_server
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"Warning: listening on {host}: anyone who can reach it can query"
                    + ("" if read_only else " and change") + " the store", err=True)
-    server = start_server(source, host=host, port=port, location=location,
-                          read_only=read_only, base=base)
-    try:
-        click.echo(f"SPARQL endpoint: {server.query_url}")
-        if not read_only:
-            click.echo(f"Graph store:     {server.store_url}")
-        click.echo(f"Web UI:          {server.url}", nl=True)
-        sys.stdout.flush()  # the URL must reach a pipe before we block
-        click.echo("Serving; press Ctrl-C to stop.", err=True)
-        code = server.wait()
-        if code != 0:
-            from rome_export.errors import OperationalError
+    def terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # so that `finally` stops the server (kill, systemd, docker)
 
-            raise OperationalError(f"the oxigraph server stopped with exit code {code}")
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        server = start_server(source, host=host, port=port, location=location,
+                              read_only=read_only, base=base)
+        try:
+            click.echo(f"SPARQL endpoint: {server.query_url}")
+            if not read_only:
+                click.echo(f"Graph store:     {server.store_url}")
+            click.echo(f"Web UI:          {server.url}")
+            sys.stdout.flush()  # the URL must reach a pipe before we block
+            click.echo("Serving; press Ctrl-C to stop.", err=True)
+            code = server.wait()
+            if code != 0:
+                raise OperationalError(f"the oxigraph server stopped with exit code {code}")
+        finally:
+            server.stop()
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
     finally:
-        server.stop()
+        signal.signal(signal.SIGTERM, previous)
