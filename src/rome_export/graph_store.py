@@ -120,18 +120,23 @@ def push(source: Path | str, endpoint: str, graph: str | None = None, *, append:
          base: str | None = None, credentials: Credentials | None = None,
          chunk_triples: int = DEFAULT_CHUNK_TRIPLES, timeout: float = 60.0,
          connect_timeout: float = 5.0, attempts: int = 3, backoff: float = 0.5,
-         query_endpoint: str | None = None, progress: Progress | None = None) -> PushResult:
+         query_endpoint: str | None = None, params: Mapping[str, str] | None = None,
+         progress: Progress | None = None) -> PushResult:
     """Send the triples of SOURCE to the named graph ``graph`` at ``endpoint``.
 
     ``graph`` defaults to the referential's graph IRI (``{base}graph``) for a data dir.
     With ``query_endpoint``, counts the graph's triples afterwards and raises
     :class:`OperationalError` if a replacing push did not leave exactly the triples sent.
+    ``params`` are extra, server-specific query parameters of every Graph Store request
+    (Oxigraph's bulk loader: ``{"no_transaction": "", "lenient": ""}``, about 3× faster).
     """
     from rome_export.sparql import write_ntriples
 
     _check_url(endpoint, "--endpoint")
     if query_endpoint:
         _check_url(query_endpoint, "--query-endpoint")
+    if params and "graph" in params:
+        raise UsageError("the graph is given with --graph, not as a parameter")
     if chunk_triples < 1 or attempts < 1:
         raise UsageError("the chunk size and the number of attempts must be at least 1")
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
@@ -153,7 +158,8 @@ def push(source: Path | str, endpoint: str, graph: str | None = None, *, append:
             for index, (lines, body) in enumerate(bodies):
                 method = first if index == 0 else "POST"
                 try:
-                    _send(client, method, endpoint, graph, body, attempts=attempts,
+                    _send(client, method, endpoint, {**(params or {}), "graph": graph}, body,
+                          attempts=attempts,
                           backoff=backoff, retry_after_send=not (blank and method == "POST"))
                 except OperationalError as exc:
                     if index > 0:
@@ -228,7 +234,7 @@ def _bodies(stream: IO[bytes], chunk: int,
         yield len(lines), lambda body=body: body  # type: ignore[misc]
 
 
-def _send(client: httpx.Client, method: str, endpoint: str, graph: str,
+def _send(client: httpx.Client, method: str, endpoint: str, params: Mapping[str, str],
           body: Callable[[], bytes], *, attempts: int, backoff: float,
           retry_after_send: bool) -> httpx.Response:
     """One Graph Store request, retried on connection errors and 5xx (bounded, backoff)."""
@@ -236,7 +242,7 @@ def _send(client: httpx.Client, method: str, endpoint: str, graph: str,
     for attempt in range(1, attempts + 1):
         delay = min(backoff * 2 ** (attempt - 1), 8.0)
         try:
-            response = client.request(method, endpoint, params={"graph": graph}, content=body(),
+            response = client.request(method, endpoint, params=params, content=body(),
                                       headers={"Content-Type": NT_MEDIA_TYPE})
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             failure = f"cannot connect ({_reason(exc)})"
