@@ -255,6 +255,9 @@ def test_a_dist_directory_loads_each_graph_once(runner: CliRunner, ttl: Path,
     (dist / "catalog.ttl").write_text(
         f"<{EX}dataset> a <http://www.w3.org/ns/dcat#Dataset> .\n", encoding="utf-8")
     (dist / "SHA256SUMS").write_text("x  referential.nt\n", encoding="utf-8")
+    (dist / "ontology").mkdir()  # shipped resources, not the data: not loaded
+    (dist / "ontology" / "vocabulary.ttl").write_text(
+        "<http://ex/term> <http://ex/p> 1 .\n", encoding="utf-8")
     result = run(runner, str(dist), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-f", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1] == str(len(triples) + 1)

@@ -336,6 +336,25 @@ def test_chunks_are_put_then_posted(runner: CliRunner, ttl_a: Path) -> None:
     assert set().union(*(ntriples_set(r.body) for r in recorder.requests)) == triples_of(ttl_a)
 
 
+def test_server_specific_parameters_are_passed(runner: CliRunner, ttl_a: Path) -> None:
+    with RecordingServer() as recorder:
+        result = push(runner, str(ttl_a), "--endpoint", recorder.url, "--graph", GRAPH,
+                      "--param", "no_transaction", "--param", "lenient=1")
+    assert result.exit_code == 0, result.output
+    query = urllib.parse.parse_qs(recorder.requests[0].path.partition("?")[2],
+                                  keep_blank_values=True)
+    assert query == {"no_transaction": [""], "lenient": ["1"], "graph": [GRAPH]}
+
+
+def test_oxigraph_bulk_loader_parameters_work(runner: CliRunner, oxigraph: OxigraphServer,
+                                              ttl_a: Path) -> None:
+    for _ in range(2):
+        result = push(runner, str(ttl_a), "--endpoint", oxigraph.store, "--graph", GRAPH,
+                      "--param", "no_transaction", "--param", "lenient", "--chunk-triples", "4")
+        assert result.exit_code == 0, result.output
+    assert oxigraph.graph_triples(GRAPH) == triples_of(ttl_a)
+
+
 def test_failure_mid_push_says_what_arrived(runner: CliRunner, ttl_a: Path) -> None:
     with RecordingServer(statuses=[204, 400]) as recorder:
         result = push(runner, str(ttl_a), "--endpoint", recorder.url, "--graph", GRAPH,
