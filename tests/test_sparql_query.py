@@ -219,6 +219,12 @@ def test_query_from_an_rq_file(runner: CliRunner, ttl: Path, tmp_path: Path) -> 
     assert len(result.stdout.splitlines()) == 3
 
 
+def test_query_from_stdin(runner: CliRunner, ttl: Path) -> None:
+    result = runner.invoke(main, ["query", str(ttl), "-", "-f", "csv"], input=JOBS)
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 3
+
+
 def test_missing_rq_file_is_a_usage_error(runner: CliRunner, ttl: Path, tmp_path: Path) -> None:
     result = run(runner, str(ttl), str(tmp_path / "nope.rq"))
     assert result.exit_code == 2

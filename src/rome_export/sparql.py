@@ -44,7 +44,6 @@ RDF_SUFFIXES: dict[str, str] = {
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 DATASET_FILE = "dataset.yaml"
 TABLE_CELL_MAX = 80
-NT_MEDIA_TYPE = "application/n-triples"
 
 # ------------------------------------------------------------------------------ sources
 
@@ -168,7 +167,9 @@ _UNDECLARED = re.compile(r"([A-Za-z][\w.-]*)?:[^\s:]*$")
 
 
 def read_query(query: str) -> str:
-    """QUERY as given on the command line: inline text, or the path of a ``.rq`` file."""
+    """QUERY as given on the command line: inline text, a ``.rq`` file, or ``-`` (stdin)."""
+    if query == "-":
+        return sys.stdin.read()
     if query.endswith((".rq", ".sparql")) and "\n" not in query:
         path = Path(query)
         try:

@@ -26,10 +26,11 @@ BASE_OPTION = click.option("--base", metavar="IRI",
 def query(source: Path, query_text: str, fmt: str, base: str | None) -> None:
     """Run a SPARQL query on SOURCE, with no server.
 
-    SOURCE is a data dir (with dataset.yaml), a built DIST, or an RDF file (.nt, .ttl, .rdf,
-    .nq, .trig, .jsonld). QUERY is the query text or a .rq file. The prefixes skos:, rx:,
-    schema:, dcterms:, dcat:, xsd:, rdf:, rdfs: and owl: are predeclared; SELECT, ASK,
-    CONSTRUCT and DESCRIBE are supported, over the union of the graphs.
+    SOURCE is a data dir (with dataset.yaml), a built DIST, or an RDF file (.nt, .ttl,
+    .rdf, .nq, .trig, .jsonld). QUERY is the query text, a .rq file, or - for stdin. The
+    prefixes skos:, rx:, schema:, dcterms:, dcat:, xsd:, rdf:, rdfs: and owl: are
+    predeclared; SELECT, ASK, CONSTRUCT and DESCRIBE are supported, over the union of the
+    graphs.
 
     \b
     Example:
