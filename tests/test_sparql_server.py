@@ -374,6 +374,20 @@ def test_blank_nodes_are_never_split(runner: CliRunner, tmp_path: Path) -> None:
     assert len(recorder.requests) == 1
 
 
+def test_invalid_data_is_exit_1_before_any_request(runner: CliRunner, data_dir: Path,
+                                                    tmp_path: Path) -> None:
+    import shutil
+
+    broken = tmp_path / "data"
+    shutil.copytree(data_dir, broken)
+    (broken / "dataset.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    with RecordingServer() as recorder:
+        result = push(runner, str(broken), "--endpoint", recorder.url, "--graph", GRAPH)
+    assert result.exit_code == 1, result.output
+    assert recorder.requests == []
+    assert "Traceback" not in result.output
+
+
 def test_rdf_file_without_graph_is_a_usage_error(runner: CliRunner, ttl_a: Path) -> None:
     result = push(runner, str(ttl_a), "--endpoint", "http://127.0.0.1:9/store")
     assert result.exit_code == 2
@@ -428,6 +442,26 @@ def test_serve_answers_queries_and_stops_cleanly(ttl_a: Path, signum: int) -> No
             process.kill()
             process.wait()
     assert _gone_within(port, 5)  # the oxigraph child is gone too
+
+
+def test_serve_a_data_dir(data_dir: Path, tmp_path: Path) -> None:
+    pytest.importorskip("rome_export.serialisers.rdf", reason="the RDF writers are not merged yet")
+    from rome_export.serialisers import FORMATS
+    from rome_export.sources import load
+
+    with (tmp_path / "data.nt").open("wb") as stream:
+        FORMATS["nt"].writer()(load(data_dir), stream)
+    expected = ntriples_set((tmp_path / "data.nt").read_bytes())
+    port = free_port()
+    process = _start_serve(data_dir, port)
+    try:
+        answer = httpx.post(f"http://127.0.0.1:{port}/query",
+                            data={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+                            headers={"Accept": "application/n-triples"}, timeout=10)
+        assert ntriples_set(answer.content) == expected
+    finally:
+        process.terminate()
+        assert process.wait(timeout=20) == 0
 
 
 def test_serve_leaves_no_server_behind_when_killed(ttl_a: Path) -> None:
