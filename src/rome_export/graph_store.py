@@ -257,8 +257,10 @@ def _send(client: httpx.Client, method: str, endpoint: str, params: Mapping[str,
                 return response
             failure = _status_message(response)
             if response.status_code < 500 and response.status_code != 429:
-                raise OperationalError(f"{where} failed: {failure}",
-                                       hint=_status_hint(response.status_code))
+                hint = _status_hint(response.status_code)
+                if response.is_redirect and "Location" in response.headers:
+                    hint = f"the server redirects to {redact(response.headers['Location'])}"
+                raise OperationalError(f"{where} failed: {failure}", hint=hint)
             delay = max(delay, _retry_after(response))
         if attempt < attempts:
             time.sleep(delay)
