@@ -394,6 +394,13 @@ def test_rdf_file_without_graph_is_a_usage_error(runner: CliRunner, ttl_a: Path)
     assert "--graph IRI is required" in result.stderr
 
 
+@pytest.mark.parametrize("graph", ["not an iri", "relative/path"])
+def test_bad_graph_is_a_usage_error(runner: CliRunner, ttl_a: Path, graph: str) -> None:
+    result = push(runner, str(ttl_a), "--endpoint", "http://127.0.0.1:9/store", "--graph", graph)
+    assert result.exit_code == 2
+    assert "--graph must be an absolute IRI" in result.stderr
+
+
 @pytest.mark.parametrize("endpoint", ["localhost:7878/store", "ftp://x/store", "/store"])
 def test_bad_endpoint_is_a_usage_error(runner: CliRunner, ttl_a: Path, endpoint: str) -> None:
     result = push(runner, str(ttl_a), "--endpoint", endpoint, "--graph", GRAPH)

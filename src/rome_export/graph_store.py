@@ -139,12 +139,13 @@ def push(source: Path | str, endpoint: str, graph: str | None = None, *, append:
         raise UsageError("the graph is given with --graph, not as a parameter")
     if chunk_triples < 1 or attempts < 1:
         raise UsageError("the chunk size and the number of attempts must be at least 1")
+    if graph:
+        _check_graph(graph)  # before the data is written: fail fast
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         default_graph = write_ntriples(Path(source), spool, base=base)
         graph = graph or default_graph
         if not graph:
             raise UsageError("--graph IRI is required for an RDF file or a DIST")
-        _check_graph(graph)
         spool.seek(0)
         total, distinct, blank = _scan(spool, distinct=query_endpoint is not None)
         chunked = not blank and total > chunk_triples
