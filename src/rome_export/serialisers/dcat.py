@@ -1,0 +1,286 @@
+"""The release catalogue: DCAT-AP 3 in Turtle and JSON-LD.
+
+One ``dcat:Catalog`` lists one ``dcat:Dataset`` (the referential, at this version) with one
+``dcat:Distribution`` per file of the bundle: download URL under ``download_base``, IANA
+media type, EU file-type, byte size and SHA-256 checksum (``spdx:checksum``). Every node has
+an IRI (no blank nodes), including the checksums (``{download_base}{file}#checksum``), so
+the output is deterministic and every node can be linked to.
+
+The mandatory properties of DCAT-AP 3.0.0 (catalogue: title, description, publisher;
+dataset: title, description; distribution: access URL; agent: name; checksum: algorithm and
+value) are always present, and value nodes carry the classes the DCAT-AP shapes expect
+(``dct:LicenseDocument``, ``dct:LinguisticSystem``, ``dct:MediaType``…).
+
+:func:`catalogue_triples` is pure; :func:`write_turtle` and :func:`write_jsonld` write the
+same triples, so the two files are the same graph (the tests parse both and compare).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import orjson
+import pyoxigraph as ox
+
+from rome_export.iris import DCAT, DCTERMS, OWL, RDF, XSD, Iris
+
+if TYPE_CHECKING:
+    from rome_export.model import Dataset
+
+FOAF = "http://xmlns.com/foaf/0.1/"
+SPDX = "http://spdx.org/rdf/terms#"
+ADMS = "http://www.w3.org/ns/adms#"
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+VOCABULARY = "https://w3id.org/rome-export/ns"
+"""What the referential's RDF conforms to: the package's vocabulary and shapes."""
+
+PREFIXES = {"adms": ADMS, "dcat": DCAT, "dct": DCTERMS, "foaf": FOAF, "owl": OWL, "rdf": RDF,
+            "spdx": SPDX, "xsd": XSD}
+
+# ISO 639-1 → the EU language authority (ISO 639-2/B style codes) for the languages of
+# Europe a referential is likely to use; other tags are left out of dct:language.
+EU_LANGUAGES = {
+    "bg": "BUL", "br": "BRE", "ca": "CAT", "co": "COS", "cs": "CES", "da": "DAN", "de": "DEU",
+    "el": "ELL", "en": "ENG", "es": "SPA", "et": "EST", "eu": "EUS", "fi": "FIN", "fr": "FRA",
+    "ga": "GLE", "hr": "HRV", "hu": "HUN", "it": "ITA", "lb": "LTZ", "lt": "LIT", "lv": "LAV",
+    "mt": "MLT", "nl": "NLD", "oc": "OCI", "pl": "POL", "pt": "POR", "ro": "RON", "sk": "SLK",
+    "sl": "SLV", "sv": "SWE",
+}
+
+# extension → (IANA media type, EU file-type code, what the file conforms to)
+FILE_TYPES: dict[str, tuple[str, str]] = {
+    ".ttl": ("text/turtle", "RDF_TURTLE"),
+    ".nt": ("application/n-triples", "RDF_N_TRIPLES"),
+    ".rdf": ("application/rdf+xml", "RDF_XML"),
+    ".trig": ("application/trig", "RDF_TRIG"),
+    ".nq": ("application/n-quads", "RDF_N_QUADS"),
+    ".jsonld": ("application/ld+json", "JSON_LD"),
+    ".json": ("application/json", "JSON"),
+    ".csv": ("text/csv", "CSV"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """A file of the bundle as the catalogue describes it."""
+
+    path: str  # relative to the bundle root, with "/"
+    size: int
+    sha256: str  # lower-case hex digest
+    title: str | None = None
+    conforms_to: str | None = None  # IRI of a standard the file follows
+
+    @property
+    def media_type(self) -> str:
+        return file_type(self.path)[0]
+
+    @property
+    def format(self) -> str:
+        return file_type(self.path)[1]
+
+
+def file_type(path: str) -> tuple[str, str]:
+    """(IANA media type, EU file-type code) of a bundle file, from its extension."""
+    dot = path.rfind(".")
+    try:
+        return FILE_TYPES[path[dot:] if dot >= 0 else ""]
+    except KeyError:
+        raise ValueError(f"no catalogue file type for {path!r}") from None
+
+
+def language_iri(tag: str) -> str | None:
+    code = EU_LANGUAGES.get(tag.split("-", 1)[0].lower())
+    return f"{EU_LANGUAGE}{code}" if code else None
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseIris:
+    """IRIs of the catalogue's own nodes (requested for :mod:`rome_export.iris`)."""
+
+    base: str
+    download_base: str
+
+    def catalog(self) -> str:
+        return f"{self.base}catalog"
+
+    def publisher(self) -> str:
+        return f"{self.base}publisher"
+
+    def download(self, path: str) -> str:
+        return f"{self.download_base}{path}"
+
+    def distribution(self, path: str) -> str:
+        return f"{self.download_base}{path}#distribution"
+
+    def checksum(self, path: str) -> str:
+        return f"{self.download_base}{path}#checksum"
+
+
+def default_download_base(base: str, version: str) -> str:
+    """Where files are assumed to be served when ``--download-base`` is not given."""
+    return f"{base}release/{version}/"
+
+
+# ------------------------------------------------------------------------- triples
+
+_N = ox.NamedNode
+
+
+def _date(value: dt.date) -> ox.Literal:
+    return ox.Literal(value.isoformat(), datatype=_N(XSD + "date"))
+
+
+def _texts(subject: ox.NamedNode, pred: str, langmap: dict[str, str]) -> Iterable[ox.Triple]:
+    for lang in sorted(langmap):
+        yield ox.Triple(subject, _N(pred), ox.Literal(langmap[lang], language=lang))
+
+
+def catalogue_triples(dataset: Dataset, files: Sequence[FileEntry], *, base: str | None = None,
+                      download_base: str | None = None, modified: dt.date | None = None,
+                      ) -> list[ox.Triple]:
+    """The catalogue graph of a release, sorted (subjects, then predicates, then objects)."""
+    base = base or dataset.base_iri
+    dl = download_base or default_download_base(base, dataset.version)
+    if not dl.endswith("/"):
+        dl += "/"
+    ids = ReleaseIris(base, dl)
+    modified = modified or dataset.modified or dataset.issued
+    a = _N(RDF + "type")
+    cat, ds, pub = _N(ids.catalog()), _N(Iris(base).dataset()), _N(ids.publisher())
+    licence = _N(dataset.licence)
+    t: list[ox.Triple] = []
+
+    def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        t.append(ox.Triple(s, _N(p), o))
+
+    def typed(node: str, cls: str) -> ox.NamedNode:
+        n = _N(node)
+        add(n, RDF + "type", _N(cls))
+        return n
+
+    languages = [iri for iri in (language_iri(tag) for tag in dataset.languages) if iri]
+    for subject, cls in ((cat, DCAT + "Catalog"), (ds, DCAT + "Dataset")):
+        t.append(ox.Triple(subject, a, _N(cls)))
+        t.extend(_texts(subject, DCTERMS + "title", dataset.title))
+        t.extend(_texts(subject, DCTERMS + "description", dataset.description))
+        add(subject, DCTERMS + "publisher", pub)
+        add(subject, DCTERMS + "license", licence)
+        add(subject, DCTERMS + "issued", _date(dataset.issued))
+        add(subject, DCTERMS + "modified", _date(modified))
+        for lang in languages:
+            add(subject, DCTERMS + "language", typed(lang, DCTERMS + "LinguisticSystem"))
+    add(cat, DCAT + "dataset", ds)
+    if dataset.landing_page:
+        add(cat, FOAF + "homepage", typed(dataset.landing_page, FOAF + "Document"))
+        add(ds, DCAT + "landingPage", _N(dataset.landing_page))
+    add(ds, DCAT + "version", ox.Literal(dataset.version))
+    add(ds, OWL + "versionInfo", ox.Literal(dataset.version))  # DCAT-AP 2.x harvesters
+    add(ds, DCTERMS + "identifier", ox.Literal(Iris(base).dataset()))
+    add(ds, DCTERMS + "conformsTo", typed(VOCABULARY, DCTERMS + "Standard"))
+    for kw in sorted(set(dataset.keywords)):
+        add(ds, DCAT + "keyword", ox.Literal(kw))
+    typed(dataset.licence, DCTERMS + "LicenseDocument")
+
+    t.append(ox.Triple(pub, a, _N(FOAF + "Agent")))
+    add(pub, FOAF + "name", ox.Literal(dataset.publisher.name))
+    if dataset.publisher.url:
+        add(pub, FOAF + "homepage", typed(dataset.publisher.url, FOAF + "Document"))
+    if dataset.publisher.email:
+        add(pub, FOAF + "mbox", _N(f"mailto:{dataset.publisher.email}"))
+
+    sha256 = typed(SPDX + "checksumAlgorithm_sha256", SPDX + "ChecksumAlgorithm")
+    formats: set[tuple[str, str]] = set()
+    for entry in sorted(files, key=lambda f: f.path):
+        dist, url, chk = (_N(ids.distribution(entry.path)), _N(ids.download(entry.path)),
+                          _N(ids.checksum(entry.path)))
+        media = IANA_MEDIA_TYPES + entry.media_type
+        fmt = EU_FILE_TYPE + entry.format
+        formats.add((media, fmt))
+        add(ds, DCAT + "distribution", dist)
+        t.append(ox.Triple(dist, a, _N(DCAT + "Distribution")))
+        add(dist, DCTERMS + "title", ox.Literal(entry.title or entry.path))
+        add(dist, DCAT + "accessURL", url)
+        add(dist, DCAT + "downloadURL", url)
+        add(dist, DCAT + "mediaType", _N(media))
+        add(dist, DCTERMS + "format", _N(fmt))
+        add(dist, DCTERMS + "license", licence)
+        add(dist, DCAT + "byteSize",
+            ox.Literal(str(entry.size), datatype=_N(XSD + "nonNegativeInteger")))
+        add(dist, SPDX + "checksum", chk)
+        if entry.conforms_to:
+            add(dist, DCTERMS + "conformsTo", typed(entry.conforms_to, DCTERMS + "Standard"))
+        t.append(ox.Triple(chk, a, _N(SPDX + "Checksum")))
+        add(chk, SPDX + "algorithm", sha256)
+        add(chk, SPDX + "checksumValue",
+            ox.Literal(entry.sha256.lower(), datatype=_N(XSD + "hexBinary")))
+    for media, fmt in formats:
+        typed(media, DCTERMS + "MediaType")
+        typed(fmt, DCTERMS + "MediaTypeOrExtent")
+    return sorted(set(t), key=_triple_key)
+
+
+def _term_key(term: Any) -> tuple[str, str, str]:
+    if isinstance(term, ox.Literal):
+        return ("1", term.value, term.language or term.datatype.value)
+    return ("0", term.value, "")
+
+
+def _triple_key(t: ox.Triple) -> tuple[tuple[str, str, str], ...]:
+    return (_term_key(t.subject), _term_key(t.predicate), _term_key(t.object))
+
+
+# ------------------------------------------------------------------------- writers
+
+
+def write_turtle(triples: Sequence[ox.Triple], stream: BinaryIO) -> int:
+    """Turtle, prefixes first, subjects in sorted order (pyoxigraph keeps the input order)."""
+    ox.serialize(triples, stream, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return len(triples)
+
+
+def _compact(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and iri != ns:
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def jsonld_document(triples: Sequence[ox.Triple]) -> dict[str, Any]:
+    """The same triples as one compact JSON-LD document: a ``@graph`` of nodes by IRI.
+
+    Properties are CURIEs of the context's prefixes; values keep their language or
+    datatype, so that the document expands to exactly the Turtle's graph.
+    """
+    nodes: dict[str, dict[str, Any]] = {}
+    rdf_type = RDF + "type"
+    for tr in triples:
+        node = nodes.setdefault(tr.subject.value, {"@id": tr.subject.value})
+        obj = tr.object
+        if tr.predicate.value == rdf_type:
+            node.setdefault("@type", []).append(_compact(obj.value))
+            continue
+        value: Any
+        if isinstance(obj, ox.Literal):
+            if obj.language:
+                value = {"@value": obj.value, "@language": obj.language}
+            elif obj.datatype.value == XSD + "string":
+                value = obj.value
+            else:
+                value = {"@value": obj.value, "@type": _compact(obj.datatype.value)}
+        else:
+            value = {"@id": obj.value}
+        node.setdefault(_compact(tr.predicate.value), []).append(value)
+    return {"@context": dict(sorted(PREFIXES.items())),
+            "@graph": [nodes[k] for k in sorted(nodes)]}
+
+
+def write_jsonld(triples: Sequence[ox.Triple], stream: BinaryIO) -> int:
+    stream.write(orjson.dumps(jsonld_document(triples),
+                              option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    stream.write(b"\n")
+    return len(triples)
