@@ -91,6 +91,8 @@ TABLES: dict[str, TableSchema] = {t.name: t for t in (
         _c("title_fr", "string", "Title in French", required=True),
         _c("family_id", "string", "Id of the job family"),
         _c("purpose", "string", "Purpose of the job (finalité du métier), in French"),
+        _c("access", "string", "How one enters the job: diplomas, experience"),
+        _c("mobility_note", "string", "The publisher's notice under the mobility links"),
         _c("source_url", "string", "Where the sheet was taken from"),
         _c("source_retrieved", "date", "When the sheet was taken from its source"),
         _c("modified", "date", "Last modification of the sheet"),
@@ -251,7 +253,7 @@ def _job_rows(job: JobSheet, iris: Iris, out: dict[str, list[Row]]) -> None:
     src = job.source
     out["jobs"].append((
         jid, iris.job(jid), job.code, job.title["fr"],
-        job.family.id if job.family else None, job.purpose,
+        job.family.id if job.family else None, job.purpose, job.access, job.mobility_note,
         src.url if src else None, _iso(src.retrieved) if src else None, _iso(job.modified),
     ))
     labels = out["labels"]
