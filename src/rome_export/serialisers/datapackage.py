@@ -93,7 +93,7 @@ def descriptor(ref: Referential, *, files: Mapping[str, tuple[int, str]] | None 
         "title": title,
         "description": description,
         "version": version or ds.version,
-        "created": ds.issued.isoformat(),
+        "created": f"{ds.issued.isoformat()}T00:00:00Z",  # a datetime in the spec
         "licenses": [{"path": ds.licence, "title": "Licence"}],
         "contributors": [{"title": ds.publisher.name, "role": "publisher",
                           **({"path": ds.publisher.url} if ds.publisher.url else {})}],
