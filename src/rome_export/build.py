@@ -71,6 +71,7 @@ class BuildSummary:
     rows: dict[str, int] = field(default_factory=dict)
     warnings: int = 0
     jobs: int = 0
+    report: Report | None = None  # the validation report (warnings only: errors stop a build)
 
     @property
     def bytes(self) -> int:
@@ -301,7 +302,8 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
     base = base or ref.dataset.base_iri
     if download_base is not None and not download_base.endswith("/"):
         download_base += "/"
-    summary = BuildSummary(dist=dist, warnings=len(report.warnings), jobs=len(ref.jobs))
+    summary = BuildSummary(dist=dist, warnings=len(report.warnings), jobs=len(ref.jobs),
+                           report=report)
     tmp: Path | None = None
     try:
         dist.parent.mkdir(parents=True, exist_ok=True)

@@ -98,7 +98,8 @@ def build(data_dir: str, dist: str, base: str | None, download_base: str | None,
         raise OperationalError(f"interrupted; {dist} was left as it was") from None
     if quiet:
         return
-    if summary.warnings:
-        click.echo(f"{summary.warnings} warning(s); see {dist}/validation-report.json "
-                   "(--strict refuses to build with warnings)", err=True)
+    if summary.report is not None and summary.warnings:
+        click.echo(to_text(summary.report), err=True, nl=False)
+        click.echo(f"built with {summary.warnings} warning(s), also in "
+                   f"{dist}/validation-report.json (--strict refuses them)", err=True)
     Console(highlight=False).print(_summary_table(summary))
