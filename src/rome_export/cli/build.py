@@ -17,8 +17,9 @@ def _check_base(value: str | None, option: str, ends: tuple[str, ...]) -> None:
     if value is None:
         return
     if not value.startswith(("http://", "https://")) or not value.endswith(ends):
-        raise UsageError(f"{option} {value!r}: give an http(s) IRI ending with "
-                         f"{' or '.join(repr(e) for e in ends)}")
+        endings = " or ".join(repr(e) for e in ends if e)
+        raise UsageError(f"{option} {value!r}: give an http(s) IRI"
+                         + (f" ending with {endings}" if endings else ""))
 
 
 def _summary_table(summary: BuildSummary) -> Any:
@@ -74,7 +75,7 @@ def build(data_dir: str, dist: str, base: str | None, download_base: str | None,
     from rome_export.validation.formats import to_text
 
     _check_base(base, "--base", ("/", "#"))
-    _check_base(download_base, "--download-base", ("/",))
+    _check_base(download_base, "--download-base", ("",))  # a missing final "/" is added
     err = Console(stderr=True, highlight=False)
     progress = Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
                         console=err, transient=True, disable=quiet or not err.is_terminal)
