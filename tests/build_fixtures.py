@@ -24,6 +24,7 @@ def fixture_referential(root: Path = BUILD_DATA) -> Referential:
     jobs = [JobSheet.model_validate(_read(p)) for p in sorted((root / "jobs").glob("*.yaml"))]
     return Referential(
         dataset=Dataset.model_validate(_read(root / "dataset.yaml")),
-        competencies=list(CompetencyFile.model_validate(_read(root / "competencies.yaml")).competencies),
+        competencies=list(
+            CompetencyFile.model_validate(_read(root / "competencies.yaml")).competencies),
         jobs=sorted(jobs, key=lambda j: j.id),
     )

@@ -14,15 +14,16 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from build_fixtures import BUILD_DATA
 
 pytest.importorskip("rome_export.serialisers.rdf", reason="the RDF writers are not merged yet")
 
-from rome_export import build as buildmod  # noqa: E402
-from rome_export.build import SUMS_FILE, build  # noqa: E402
-from rome_export.cli import main  # noqa: E402
-from rome_export.errors import InvalidData, OperationalError, UsageError  # noqa: E402
-from rome_export.serialisers import FORMATS  # noqa: E402
+from rome_export import build as buildmod
+from rome_export.build import SUMS_FILE, build
+from rome_export.cli import main
+from rome_export.errors import InvalidData, OperationalError, UsageError
+from rome_export.serialisers import FORMATS
 
 SHAPES = Path(__file__).parent / "fixtures" / "dcat-ap-mandatory.ttl"
 DL = "https://example.org/downloads/1.2.0/"

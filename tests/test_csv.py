@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-from build_fixtures import fixture_referential
 
+from build_fixtures import fixture_referential
 from rome_export.model import JobSheet
 from rome_export.serialisers import csv as csvser
 from rome_export.serialisers.datapackage import descriptor, table_path
@@ -149,4 +149,5 @@ def test_frictionless_catches_a_bad_enum_and_a_duplicate_key(ref, tmp_path: Path
     path.write_text("".join([*lines, lines[-1]]), "utf-8")
     mob = tmp_path / "csv" / "mobility.csv"
     mob.write_text(mob.read_text("utf-8").replace(",evolution,", ",sideways,"), "utf-8")
-    assert sorted(_errors(tmp_path)) == [("missions", "primary-key"), ("mobility", "constraint-error")]
+    assert sorted(_errors(tmp_path)) == [
+        ("missions", "primary-key"), ("mobility", "constraint-error")]

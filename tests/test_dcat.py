@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from build_fixtures import fixture_referential
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
+from build_fixtures import fixture_referential
 from rome_export.serialisers import dcat
 
 SHAPES = Path(__file__).parent / "fixtures" / "dcat-ap-mandatory.ttl"
@@ -27,7 +27,8 @@ DL = "https://example.org/downloads/1.2.0/"
 
 
 def _entry(path: str, data: bytes, conforms_to: str | None = None) -> dcat.FileEntry:
-    return dcat.FileEntry(path, len(data), hashlib.sha256(data).hexdigest(), conforms_to=conforms_to)
+    digest = hashlib.sha256(data).hexdigest()
+    return dcat.FileEntry(path, len(data), digest, conforms_to=conforms_to)
 
 
 FILES = [
@@ -126,7 +127,8 @@ def test_date_option_and_default_download_base() -> None:
     g = Graph().parse(data=_bytes(dcat.write_turtle, trs), format="turtle")
     assert g.value(URIRef("https://example.org/rx/dataset"), DCTERMS.modified) == Literal(
         dt.date(2027, 3, 4))
-    assert (None, DCAT.downloadURL, URIRef("https://example.org/rx/release/1.2.0/referential.ttl")) in g
+    default = URIRef("https://example.org/rx/release/1.2.0/referential.ttl")
+    assert (None, DCAT.downloadURL, default) in g
 
 
 def test_output_is_deterministic(triples) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from rome_export.errors import InvalidData, OperationalError, UsageError
 
@@ -109,12 +109,12 @@ class _Bundle:
         self.files: list[FileRecord] = []
 
     @contextlib.contextmanager
-    def open(self, rel: str, conforms_to: str | None = None) -> Iterator[HashingWriter]:
+    def open(self, rel: str, conforms_to: str | None = None) -> Iterator[BinaryIO]:
         target = self.root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as raw:  # noqa: PTH123 - buffered file under the hasher
+        with open(target, "wb") as raw:  # buffered file under the hasher
             writer = HashingWriter(raw)
-            yield writer
+            yield cast(BinaryIO, writer)
         self.files.append(FileRecord(rel, writer.size, writer.hexdigest(), conforms_to))
 
     def write_bytes(self, rel: str, data: bytes, conforms_to: str | None = None) -> None:
@@ -184,9 +184,8 @@ def _conformance(rel: str) -> str | None:
 def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: str,
                   download_base: str | None, date: dt.date | None,
                   progress: Progress | None, summary: BuildSummary) -> None:
-    from rome_export.serialisers import FORMATS
+    from rome_export.serialisers import FORMATS, datapackage, dcat
     from rome_export.serialisers import csv as csvser
-    from rome_export.serialisers import datapackage, dcat
     from rome_export.util import gc_tuned
     from rome_export.validation.formats import to_json
 
@@ -203,9 +202,11 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
                 count = fmt.writer()(ref, out, base=base)
             if fmt.name == "nt":
                 summary.triples = count
-        # 2. one JSON-LD document per job
-        from rome_export.serialisers.jsonld import write_job_jsonld
+        # 2. one JSON-LD document per job, by the JSON-LD module of the registry
+        import importlib
 
+        jsonld = importlib.import_module(FORMATS["jsonld"].writer_path.partition(":")[0])
+        write_job_jsonld = jsonld.write_job_jsonld
         total = len(ref.jobs)
         for n, job in enumerate(ref.jobs):
             if n % 500 == 0:

@@ -296,7 +296,8 @@ def _job_rows(job: JobSheet, iris: Iris, out: dict[str, list[Row]]) -> None:
     for n, isco in _numbered(job.mappings.isco):
         maps.append((jid, "isco", n, isco.code, isco_group(isco.code), *_mapping_tail(isco)))
     out["trends"].extend((jid, n, t) for n, t in _numbered(job.trends))
-    out["further_reading"].extend((jid, n, r.label, r.url) for n, r in _numbered(job.further_reading))
+    out["further_reading"].extend(
+        (jid, n, r.label, r.url) for n, r in _numbered(job.further_reading))
 
 
 def _mapping_tail(m: Any) -> Row:

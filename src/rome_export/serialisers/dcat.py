@@ -259,9 +259,11 @@ def jsonld_document(triples: Sequence[ox.Triple]) -> dict[str, Any]:
     nodes: dict[str, dict[str, Any]] = {}
     rdf_type = RDF + "type"
     for tr in triples:
-        node = nodes.setdefault(tr.subject.value, {"@id": tr.subject.value})
-        obj = tr.object
+        subject, obj = tr.subject, tr.object
+        assert isinstance(subject, ox.NamedNode)  # catalogue_triples mints IRIs only
+        node = nodes.setdefault(subject.value, {"@id": subject.value})
         if tr.predicate.value == rdf_type:
+            assert isinstance(obj, ox.NamedNode)
             node.setdefault("@type", []).append(_compact(obj.value))
             continue
         value: Any
@@ -273,6 +275,7 @@ def jsonld_document(triples: Sequence[ox.Triple]) -> dict[str, Any]:
             else:
                 value = {"@value": obj.value, "@type": _compact(obj.datatype.value)}
         else:
+            assert isinstance(obj, ox.NamedNode)
             value = {"@id": obj.value}
         node.setdefault(_compact(tr.predicate.value), []).append(value)
     return {"@context": dict(sorted(PREFIXES.items())),
