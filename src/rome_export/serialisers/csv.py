@@ -315,17 +315,20 @@ def neutralise(value: Any) -> Any:
 
 def _flat_rows(ref: Referential) -> list[Row]:
     rows: list[Row] = []
+    n = neutralise
+    comps = {c.id: c for c in ref.competencies}  # Referential.competency() is slow in bulk
     for job in ref.jobs:
-        family = job.family.label.get("fr") if job.family else None
+        family = n(job.family.label.get("fr")) if job.family else None
+        title_fr, title_en = n(job.title["fr"]), n(job.title.get("en"))
         for req in job.requirements:
-            comp = ref.competency(req.competency)
+            comp = comps.get(req.competency)
             level = req.expected_level
             label = comp.label if comp else {}
             descriptor = comp.levels.get(level) if comp and level is not None else None
-            row = (job.id, job.title["fr"], job.title.get("en"), family, req.competency,
-                   label.get("fr", req.competency), label.get("en"), level, descriptor,
-                   req.example)
-            rows.append(tuple(neutralise(v) for v in row))
+            # ids are slugs and levels integers: only the texts can start a formula
+            rows.append((job.id, title_fr, title_en, family, req.competency,
+                         n(label.get("fr", req.competency)), n(label.get("en")), level,
+                         n(descriptor), n(req.example)))
     return rows
 
 

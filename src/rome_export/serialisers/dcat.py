@@ -18,7 +18,8 @@ same triples, so the two files are the same graph (the tests parse both and comp
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -129,45 +130,48 @@ def default_download_base(base: str, version: str) -> str:
 # ------------------------------------------------------------------------- triples
 
 _N = ox.NamedNode
+_P = functools.cache(ox.NamedNode)
+"""Predicates and classes: a few IRIs used hundreds of thousands of times."""
 
 
 def _date(value: dt.date) -> ox.Literal:
     return ox.Literal(value.isoformat(), datatype=_N(XSD + "date"))
 
 
-def _texts(subject: ox.NamedNode, pred: str, langmap: dict[str, str]) -> Iterable[ox.Triple]:
-    for lang in sorted(langmap):
-        yield ox.Triple(subject, _N(pred), ox.Literal(langmap[lang], language=lang))
-
-
 def catalogue_triples(dataset: Dataset, files: Sequence[FileEntry], *, base: str | None = None,
                       download_base: str | None = None, modified: dt.date | None = None,
                       ) -> list[ox.Triple]:
-    """The catalogue graph of a release, sorted (subjects, then predicates, then objects)."""
+    """The catalogue graph of a release, in a fixed order, each subject's triples together.
+
+    Catalogue, dataset, publisher, then one distribution and its checksum per file in path
+    order, then the classes of value nodes: built in order rather than sorted afterwards
+    (sorting 150,000 triples in Python costs seconds at 10,000 sheets).
+    """
     base = base or dataset.base_iri
     dl = download_base or default_download_base(base, dataset.version)
     if not dl.endswith("/"):
         dl += "/"
     ids = ReleaseIris(base, dl)
     modified = modified or dataset.modified or dataset.issued
-    a = _N(RDF + "type")
     cat, ds, pub = _N(ids.catalog()), _N(Iris(base).dataset()), _N(ids.publisher())
     licence = _N(dataset.licence)
-    t: list[ox.Triple] = []
+    blocks: dict[str, list[ox.Triple]] = {}
+    types: dict[str, str] = {}  # value node -> class, each stated once at the end
 
     def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
-        t.append(ox.Triple(s, _N(p), o))
+        blocks.setdefault(s.value, []).append(ox.Triple(s, _P(p), o))
 
     def typed(node: str, cls: str) -> ox.NamedNode:
-        n = _N(node)
-        add(n, RDF + "type", _N(cls))
-        return n
+        types.setdefault(node, cls)
+        return _N(node)
 
     languages = [iri for iri in (language_iri(tag) for tag in dataset.languages) if iri]
     for subject, cls in ((cat, DCAT + "Catalog"), (ds, DCAT + "Dataset")):
-        t.append(ox.Triple(subject, a, _N(cls)))
-        t.extend(_texts(subject, DCTERMS + "title", dataset.title))
-        t.extend(_texts(subject, DCTERMS + "description", dataset.description))
+        add(subject, RDF + "type", _P(cls))
+        for pred, texts in ((DCTERMS + "title", dataset.title),
+                            (DCTERMS + "description", dataset.description)):
+            for lang in sorted(texts):
+                add(subject, pred, ox.Literal(texts[lang], language=lang))
         add(subject, DCTERMS + "publisher", pub)
         add(subject, DCTERMS + "license", licence)
         add(subject, DCTERMS + "issued", _date(dataset.issued))
@@ -186,7 +190,7 @@ def catalogue_triples(dataset: Dataset, files: Sequence[FileEntry], *, base: str
         add(ds, DCAT + "keyword", ox.Literal(kw))
     typed(dataset.licence, DCTERMS + "LicenseDocument")
 
-    t.append(ox.Triple(pub, a, _N(FOAF + "Agent")))
+    add(pub, RDF + "type", _P(FOAF + "Agent"))
     add(pub, FOAF + "name", ox.Literal(dataset.publisher.name))
     if dataset.publisher.url:
         add(pub, FOAF + "homepage", typed(dataset.publisher.url, FOAF + "Document"))
@@ -194,44 +198,30 @@ def catalogue_triples(dataset: Dataset, files: Sequence[FileEntry], *, base: str
         add(pub, FOAF + "mbox", _N(f"mailto:{dataset.publisher.email}"))
 
     sha256 = typed(SPDX + "checksumAlgorithm_sha256", SPDX + "ChecksumAlgorithm")
-    formats: set[tuple[str, str]] = set()
+    hexbinary, size_type = _P(XSD + "hexBinary"), _P(XSD + "nonNegativeInteger")
     for entry in sorted(files, key=lambda f: f.path):
         dist, url, chk = (_N(ids.distribution(entry.path)), _N(ids.download(entry.path)),
                           _N(ids.checksum(entry.path)))
-        media = IANA_MEDIA_TYPES + entry.media_type
-        fmt = EU_FILE_TYPE + entry.format
-        formats.add((media, fmt))
         add(ds, DCAT + "distribution", dist)
-        t.append(ox.Triple(dist, a, _N(DCAT + "Distribution")))
+        add(dist, RDF + "type", _P(DCAT + "Distribution"))
         add(dist, DCTERMS + "title", ox.Literal(entry.title or entry.path))
         add(dist, DCAT + "accessURL", url)
         add(dist, DCAT + "downloadURL", url)
-        add(dist, DCAT + "mediaType", _N(media))
-        add(dist, DCTERMS + "format", _N(fmt))
+        add(dist, DCAT + "mediaType",
+            typed(IANA_MEDIA_TYPES + entry.media_type, DCTERMS + "MediaType"))
+        add(dist, DCTERMS + "format",
+            typed(EU_FILE_TYPE + entry.format, DCTERMS + "MediaTypeOrExtent"))
         add(dist, DCTERMS + "license", licence)
-        add(dist, DCAT + "byteSize",
-            ox.Literal(str(entry.size), datatype=_N(XSD + "nonNegativeInteger")))
+        add(dist, DCAT + "byteSize", ox.Literal(str(entry.size), datatype=size_type))
         add(dist, SPDX + "checksum", chk)
         if entry.conforms_to:
             add(dist, DCTERMS + "conformsTo", typed(entry.conforms_to, DCTERMS + "Standard"))
-        t.append(ox.Triple(chk, a, _N(SPDX + "Checksum")))
+        add(chk, RDF + "type", _P(SPDX + "Checksum"))
         add(chk, SPDX + "algorithm", sha256)
-        add(chk, SPDX + "checksumValue",
-            ox.Literal(entry.sha256.lower(), datatype=_N(XSD + "hexBinary")))
-    for media, fmt in formats:
-        typed(media, DCTERMS + "MediaType")
-        typed(fmt, DCTERMS + "MediaTypeOrExtent")
-    return sorted(set(t), key=_triple_key)
-
-
-def _term_key(term: Any) -> tuple[str, str, str]:
-    if isinstance(term, ox.Literal):
-        return ("1", term.value, term.language or term.datatype.value)
-    return ("0", term.value, "")
-
-
-def _triple_key(t: ox.Triple) -> tuple[tuple[str, str, str], ...]:
-    return (_term_key(t.subject), _term_key(t.predicate), _term_key(t.object))
+        add(chk, SPDX + "checksumValue", ox.Literal(entry.sha256.lower(), datatype=hexbinary))
+    for node in sorted(types):
+        add(_N(node), RDF + "type", _P(types[node]))
+    return [triple for block in blocks.values() for triple in block]
 
 
 # ------------------------------------------------------------------------- writers
@@ -243,6 +233,7 @@ def write_turtle(triples: Sequence[ox.Triple], stream: BinaryIO) -> int:
     return len(triples)
 
 
+@functools.cache
 def _compact(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and iri != ns:
@@ -256,7 +247,7 @@ def jsonld_document(triples: Sequence[ox.Triple]) -> dict[str, Any]:
     Properties are CURIEs of the context's prefixes; values keep their language or
     datatype, so that the document expands to exactly the Turtle's graph.
     """
-    nodes: dict[str, dict[str, Any]] = {}
+    nodes: dict[str, dict[str, Any]] = {}  # in the triples' (fixed) subject order
     rdf_type = RDF + "type"
     for tr in triples:
         subject, obj = tr.subject, tr.object
@@ -278,8 +269,7 @@ def jsonld_document(triples: Sequence[ox.Triple]) -> dict[str, Any]:
             assert isinstance(obj, ox.NamedNode)
             value = {"@id": obj.value}
         node.setdefault(_compact(tr.predicate.value), []).append(value)
-    return {"@context": dict(sorted(PREFIXES.items())),
-            "@graph": [nodes[k] for k in sorted(nodes)]}
+    return {"@context": dict(sorted(PREFIXES.items())), "@graph": list(nodes.values())}
 
 
 def write_jsonld(triples: Sequence[ox.Triple], stream: BinaryIO) -> int:
