@@ -40,8 +40,13 @@ FILES = [
 
 
 @pytest.fixture(scope="module")
-def triples() -> list[ox.Triple]:
-    return dcat.catalogue_triples(fixture_referential().dataset, FILES, download_base=DL)
+def statements() -> list[dcat.Statement]:
+    return dcat.catalogue(fixture_referential().dataset, FILES, download_base=DL)
+
+
+@pytest.fixture(scope="module")
+def triples(statements) -> list[ox.Triple]:  # type: ignore[no-untyped-def]
+    return dcat.to_triples(statements)
 
 
 def _bytes(write, triples) -> bytes:  # type: ignore[no-untyped-def]
@@ -51,9 +56,9 @@ def _bytes(write, triples) -> bytes:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def graphs(triples) -> tuple[Graph, Graph]:  # type: ignore[no-untyped-def]
-    ttl = Graph().parse(data=_bytes(dcat.write_turtle, triples), format="turtle")
-    jsonld = Graph().parse(data=_bytes(dcat.write_jsonld, triples), format="json-ld")
+def graphs(statements) -> tuple[Graph, Graph]:  # type: ignore[no-untyped-def]
+    ttl = Graph().parse(data=_bytes(dcat.write_turtle, statements), format="turtle")
+    jsonld = Graph().parse(data=_bytes(dcat.write_jsonld, statements), format="json-ld")
     return ttl, jsonld
 
 
@@ -63,10 +68,10 @@ def test_turtle_and_jsonld_are_the_same_graph(graphs, triples) -> None:  # type:
     assert isomorphic(ttl, jsonld)
 
 
-def test_pyoxigraph_parses_both(triples) -> None:  # type: ignore[no-untyped-def]
+def test_pyoxigraph_parses_both(statements, triples) -> None:  # type: ignore[no-untyped-def]
     for write, fmt in ((dcat.write_turtle, ox.RdfFormat.TURTLE),
                        (dcat.write_jsonld, ox.RdfFormat.JSON_LD)):
-        parsed = {q.triple for q in ox.parse(_bytes(write, triples), fmt)}
+        parsed = {q.triple for q in ox.parse(_bytes(write, statements), fmt)}
         assert parsed == set(triples)
 
 
@@ -123,7 +128,7 @@ def test_dataset_metadata(graphs) -> None:  # type: ignore[no-untyped-def]
 
 def test_date_option_and_default_download_base() -> None:
     ds = fixture_referential().dataset
-    trs = dcat.catalogue_triples(ds, FILES[:1], modified=dt.date(2027, 3, 4))
+    trs = dcat.catalogue(ds, FILES[:1], modified=dt.date(2027, 3, 4))
     g = Graph().parse(data=_bytes(dcat.write_turtle, trs), format="turtle")
     assert g.value(URIRef("https://example.org/rx/dataset"), DCTERMS.modified) == Literal(
         dt.date(2027, 3, 4))
@@ -131,11 +136,11 @@ def test_date_option_and_default_download_base() -> None:
     assert (None, DCAT.downloadURL, default) in g
 
 
-def test_output_is_deterministic(triples) -> None:  # type: ignore[no-untyped-def]
-    again = dcat.catalogue_triples(fixture_referential().dataset, list(reversed(FILES)),
-                                   download_base=DL)
-    assert _bytes(dcat.write_turtle, triples) == _bytes(dcat.write_turtle, again)
-    assert _bytes(dcat.write_jsonld, triples) == _bytes(dcat.write_jsonld, again)
+def test_output_is_deterministic(statements) -> None:  # type: ignore[no-untyped-def]
+    again = dcat.catalogue(fixture_referential().dataset, list(reversed(FILES)),
+                           download_base=DL)
+    assert _bytes(dcat.write_turtle, statements) == _bytes(dcat.write_turtle, again)
+    assert _bytes(dcat.write_jsonld, statements) == _bytes(dcat.write_jsonld, again)
 
 
 def _conforms(data: Graph) -> tuple[bool, str]:

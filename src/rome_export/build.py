@@ -233,12 +233,12 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
     step("DCAT catalogue", 0, 1)
     entries = [dcat.FileEntry(f.path, f.size, f.sha256, conforms_to=f.conforms_to)
                for f in bundle.files]
-    triples = dcat.catalogue_triples(ref.dataset, entries, base=base,
-                                     download_base=download_base, modified=date)
+    statements = dcat.catalogue(ref.dataset, entries, base=base,
+                                  download_base=download_base, modified=date)
     with bundle.open(f"{CATALOGUE_STEM}.ttl") as out:
-        dcat.write_turtle(triples, out)
+        dcat.write_turtle(statements, out)
     with bundle.open(f"{CATALOGUE_STEM}.jsonld") as out:
-        dcat.write_jsonld(triples, out)
+        dcat.write_jsonld(statements, out)
     sums = "".join(f"{f.sha256}  {f.path}\n" for f in sorted(bundle.files, key=lambda f: f.path))
     bundle.write_bytes(SUMS_FILE, sums.encode("ascii"))
 

@@ -11,8 +11,9 @@ dataset: title, description; distribution: access URL; agent: name; checksum: al
 value) are always present, and value nodes carry the classes the DCAT-AP shapes expect
 (``dct:LicenseDocument``, ``dct:LinguisticSystem``, ``dct:MediaType``…).
 
-:func:`catalogue_triples` is pure; :func:`write_turtle` and :func:`write_jsonld` write the
-same triples, so the two files are the same graph (the tests parse both and compare).
+:func:`catalogue` is pure and returns plain statements; :func:`write_turtle` and
+:func:`write_jsonld` write the same statements, so the two files are the same graph (the
+tests parse both and compare).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 import orjson
 import pyoxigraph as ox
@@ -129,18 +130,25 @@ def default_download_base(base: str, version: str) -> str:
 
 # ------------------------------------------------------------------------- triples
 
-_N = ox.NamedNode
-_P = functools.cache(ox.NamedNode)
-"""Predicates and classes: a few IRIs used hundreds of thousands of times."""
+class Lit(NamedTuple):
+    """A literal: a plain string, a language-tagged string or a typed value."""
+
+    value: str
+    language: str | None = None
+    datatype: str | None = None
 
 
-def _date(value: dt.date) -> ox.Literal:
-    return ox.Literal(value.isoformat(), datatype=_N(XSD + "date"))
+Statement = tuple[str, str, "str | Lit"]
+"""(subject IRI, predicate IRI, object IRI or literal): plain Python, cheap to walk twice."""
 
 
-def catalogue_triples(dataset: Dataset, files: Sequence[FileEntry], *, base: str | None = None,
-                      download_base: str | None = None, modified: dt.date | None = None,
-                      ) -> list[ox.Triple]:
+def _date(value: dt.date) -> Lit:
+    return Lit(value.isoformat(), datatype=XSD + "date")
+
+
+def catalogue(dataset: Dataset, files: Sequence[FileEntry], *, base: str | None = None,
+              download_base: str | None = None, modified: dt.date | None = None,
+              ) -> list[Statement]:
     """The catalogue graph of a release, in a fixed order, each subject's triples together.
 
     Catalogue, dataset, publisher, then one distribution and its checksum per file in path
@@ -153,25 +161,25 @@ def catalogue_triples(dataset: Dataset, files: Sequence[FileEntry], *, base: str
         dl += "/"
     ids = ReleaseIris(base, dl)
     modified = modified or dataset.modified or dataset.issued
-    cat, ds, pub = _N(ids.catalog()), _N(Iris(base).dataset()), _N(ids.publisher())
-    licence = _N(dataset.licence)
-    blocks: dict[str, list[ox.Triple]] = {}
+    cat, ds, pub = ids.catalog(), Iris(base).dataset(), ids.publisher()
+    licence = dataset.licence
+    blocks: dict[str, list[Statement]] = {}
     types: dict[str, str] = {}  # value node -> class, each stated once at the end
 
-    def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
-        blocks.setdefault(s.value, []).append(ox.Triple(s, _P(p), o))
+    def add(s: str, p: str, o: str | Lit) -> None:
+        blocks.setdefault(s, []).append((s, p, o))
 
-    def typed(node: str, cls: str) -> ox.NamedNode:
+    def typed(node: str, cls: str) -> str:
         types.setdefault(node, cls)
-        return _N(node)
+        return node
 
     languages = [iri for iri in (language_iri(tag) for tag in dataset.languages) if iri]
     for subject, cls in ((cat, DCAT + "Catalog"), (ds, DCAT + "Dataset")):
-        add(subject, RDF + "type", _P(cls))
+        add(subject, RDF + "type", cls)
         for pred, texts in ((DCTERMS + "title", dataset.title),
                             (DCTERMS + "description", dataset.description)):
             for lang in sorted(texts):
-                add(subject, pred, ox.Literal(texts[lang], language=lang))
+                add(subject, pred, Lit(texts[lang], language=lang))
         add(subject, DCTERMS + "publisher", pub)
         add(subject, DCTERMS + "license", licence)
         add(subject, DCTERMS + "issued", _date(dataset.issued))
@@ -181,30 +189,30 @@ def catalogue_triples(dataset: Dataset, files: Sequence[FileEntry], *, base: str
     add(cat, DCAT + "dataset", ds)
     if dataset.landing_page:
         add(cat, FOAF + "homepage", typed(dataset.landing_page, FOAF + "Document"))
-        add(ds, DCAT + "landingPage", _N(dataset.landing_page))
-    add(ds, DCAT + "version", ox.Literal(dataset.version))
-    add(ds, OWL + "versionInfo", ox.Literal(dataset.version))  # DCAT-AP 2.x harvesters
-    add(ds, DCTERMS + "identifier", ox.Literal(Iris(base).dataset()))
+        add(ds, DCAT + "landingPage", dataset.landing_page)
+    add(ds, DCAT + "version", Lit(dataset.version))
+    add(ds, OWL + "versionInfo", Lit(dataset.version))  # DCAT-AP 2.x harvesters
+    add(ds, DCTERMS + "identifier", Lit(Iris(base).dataset()))
     add(ds, DCTERMS + "conformsTo", typed(VOCABULARY, DCTERMS + "Standard"))
     for kw in sorted(set(dataset.keywords)):
-        add(ds, DCAT + "keyword", ox.Literal(kw))
+        add(ds, DCAT + "keyword", Lit(kw))
     typed(dataset.licence, DCTERMS + "LicenseDocument")
 
-    add(pub, RDF + "type", _P(FOAF + "Agent"))
-    add(pub, FOAF + "name", ox.Literal(dataset.publisher.name))
+    add(pub, RDF + "type", FOAF + "Agent")
+    add(pub, FOAF + "name", Lit(dataset.publisher.name))
     if dataset.publisher.url:
         add(pub, FOAF + "homepage", typed(dataset.publisher.url, FOAF + "Document"))
     if dataset.publisher.email:
-        add(pub, FOAF + "mbox", _N(f"mailto:{dataset.publisher.email}"))
+        add(pub, FOAF + "mbox", f"mailto:{dataset.publisher.email}")
 
     sha256 = typed(SPDX + "checksumAlgorithm_sha256", SPDX + "ChecksumAlgorithm")
-    hexbinary, size_type = _P(XSD + "hexBinary"), _P(XSD + "nonNegativeInteger")
+    hexbinary, size_type = XSD + "hexBinary", XSD + "nonNegativeInteger"
     for entry in sorted(files, key=lambda f: f.path):
-        dist, url, chk = (_N(ids.distribution(entry.path)), _N(ids.download(entry.path)),
-                          _N(ids.checksum(entry.path)))
+        dist, url, chk = (ids.distribution(entry.path), ids.download(entry.path),
+                          ids.checksum(entry.path))
         add(ds, DCAT + "distribution", dist)
-        add(dist, RDF + "type", _P(DCAT + "Distribution"))
-        add(dist, DCTERMS + "title", ox.Literal(entry.title or entry.path))
+        add(dist, RDF + "type", DCAT + "Distribution")
+        add(dist, DCTERMS + "title", Lit(entry.title or entry.path))
         add(dist, DCAT + "accessURL", url)
         add(dist, DCAT + "downloadURL", url)
         add(dist, DCAT + "mediaType",
@@ -212,25 +220,50 @@ def catalogue_triples(dataset: Dataset, files: Sequence[FileEntry], *, base: str
         add(dist, DCTERMS + "format",
             typed(EU_FILE_TYPE + entry.format, DCTERMS + "MediaTypeOrExtent"))
         add(dist, DCTERMS + "license", licence)
-        add(dist, DCAT + "byteSize", ox.Literal(str(entry.size), datatype=size_type))
+        add(dist, DCAT + "byteSize", Lit(str(entry.size), datatype=size_type))
         add(dist, SPDX + "checksum", chk)
         if entry.conforms_to:
             add(dist, DCTERMS + "conformsTo", typed(entry.conforms_to, DCTERMS + "Standard"))
-        add(chk, RDF + "type", _P(SPDX + "Checksum"))
+        add(chk, RDF + "type", SPDX + "Checksum")
         add(chk, SPDX + "algorithm", sha256)
-        add(chk, SPDX + "checksumValue", ox.Literal(entry.sha256.lower(), datatype=hexbinary))
+        add(chk, SPDX + "checksumValue", Lit(entry.sha256.lower(), datatype=hexbinary))
     for node in sorted(types):
-        add(_N(node), RDF + "type", _P(types[node]))
-    return [triple for block in blocks.values() for triple in block]
+        add(node, RDF + "type", types[node])
+    return [st for block in blocks.values() for st in block]
+
+
+_N = functools.cache(ox.NamedNode)  # predicates and classes recur 10,000s of times
+
+
+def _ox(term: str | Lit) -> ox.NamedNode | ox.Literal:
+    if isinstance(term, Lit):
+        if term.language:
+            return ox.Literal(term.value, language=term.language)
+        if term.datatype:
+            return ox.Literal(term.value, datatype=_N(term.datatype))
+        return ox.Literal(term.value)
+    return ox.NamedNode(term)
+
+
+def to_triples(statements: Sequence[Statement]) -> list[ox.Triple]:
+    return [ox.Triple(ox.NamedNode(s), _N(p), _ox(o)) for s, p, o in statements]
+
+
+def catalogue_triples(dataset: Dataset, files: Sequence[FileEntry], *, base: str | None = None,
+                      download_base: str | None = None, modified: dt.date | None = None,
+                      ) -> list[ox.Triple]:
+    """:func:`catalogue` as pyoxigraph triples."""
+    return to_triples(catalogue(dataset, files, base=base, download_base=download_base,
+                                modified=modified))
 
 
 # ------------------------------------------------------------------------- writers
 
 
-def write_turtle(triples: Sequence[ox.Triple], stream: BinaryIO) -> int:
-    """Turtle, prefixes first, subjects in sorted order (pyoxigraph keeps the input order)."""
-    ox.serialize(triples, stream, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return len(triples)
+def write_turtle(statements: Sequence[Statement], stream: BinaryIO) -> int:
+    """Turtle, prefixes first, subjects in the statements' order (pyoxigraph keeps it)."""
+    ox.serialize(to_triples(statements), stream, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return len(statements)
 
 
 @functools.cache
@@ -241,39 +274,35 @@ def _compact(iri: str) -> str:
     return iri
 
 
-def jsonld_document(triples: Sequence[ox.Triple]) -> dict[str, Any]:
-    """The same triples as one compact JSON-LD document: a ``@graph`` of nodes by IRI.
+def jsonld_document(statements: Sequence[Statement]) -> dict[str, Any]:
+    """The same statements as one compact JSON-LD document: a ``@graph`` of nodes by IRI.
 
     Properties are CURIEs of the context's prefixes; values keep their language or
     datatype, so that the document expands to exactly the Turtle's graph.
     """
-    nodes: dict[str, dict[str, Any]] = {}  # in the triples' (fixed) subject order
+    nodes: dict[str, dict[str, Any]] = {}  # in the statements' (fixed) subject order
     rdf_type = RDF + "type"
-    for tr in triples:
-        subject, obj = tr.subject, tr.object
-        assert isinstance(subject, ox.NamedNode)  # catalogue_triples mints IRIs only
-        node = nodes.setdefault(subject.value, {"@id": subject.value})
-        if tr.predicate.value == rdf_type:
-            assert isinstance(obj, ox.NamedNode)
-            node.setdefault("@type", []).append(_compact(obj.value))
+    for s, p, o in statements:
+        node = nodes.setdefault(s, {"@id": s})
+        if p == rdf_type:
+            node.setdefault("@type", []).append(_compact(str(o)))
             continue
         value: Any
-        if isinstance(obj, ox.Literal):
-            if obj.language:
-                value = {"@value": obj.value, "@language": obj.language}
-            elif obj.datatype.value == XSD + "string":
-                value = obj.value
+        if isinstance(o, Lit):
+            if o.language:
+                value = {"@value": o.value, "@language": o.language}
+            elif o.datatype:
+                value = {"@value": o.value, "@type": _compact(o.datatype)}
             else:
-                value = {"@value": obj.value, "@type": _compact(obj.datatype.value)}
+                value = o.value
         else:
-            assert isinstance(obj, ox.NamedNode)
-            value = {"@id": obj.value}
-        node.setdefault(_compact(tr.predicate.value), []).append(value)
+            value = {"@id": o}
+        node.setdefault(_compact(p), []).append(value)
     return {"@context": dict(sorted(PREFIXES.items())), "@graph": list(nodes.values())}
 
 
-def write_jsonld(triples: Sequence[ox.Triple], stream: BinaryIO) -> int:
-    stream.write(orjson.dumps(jsonld_document(triples),
+def write_jsonld(statements: Sequence[Statement], stream: BinaryIO) -> int:
+    stream.write(orjson.dumps(jsonld_document(statements),
                               option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     stream.write(b"\n")
-    return len(triples)
+    return len(statements)
