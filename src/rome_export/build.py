@@ -105,14 +105,17 @@ class _Bundle:
     """The temporary bundle directory being written; records every file it writes."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self.root = str(root)
         self.files: list[FileRecord] = []
+        self._dirs: set[str] = {""}  # made already: 10,000 job files share one folder
 
     @contextlib.contextmanager
     def open(self, rel: str, conforms_to: str | None = None) -> Iterator[BinaryIO]:
-        target = self.root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as raw:  # buffered file under the hasher
+        folder = rel.rpartition("/")[0]
+        if folder not in self._dirs:
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+            self._dirs.add(folder)
+        with open(os.path.join(self.root, rel), "wb") as raw:  # buffered, under the hasher
             writer = HashingWriter(raw)
             yield cast(BinaryIO, writer)
         self.files.append(FileRecord(rel, writer.size, writer.hexdigest(), conforms_to))
