@@ -196,6 +196,8 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
         if progress is not None:
             progress(stage, done, total)
 
+    # GC thresholds raised for the whole write: with millions of live objects every
+    # full collection costs a scan of all of them (PERFORMANCE.md).
     with gc_tuned():
         # 1. the whole referential in every registered format
         formats = list(FORMATS.values())
@@ -226,24 +228,25 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
         bundle.write_bytes(DATAPACKAGE_FILE,
                            _json_bytes(datapackage.descriptor(ref, files=csv_files)),
                            FRICTIONLESS_PACKAGE)
-    # 4. vocabulary, shapes, context, JSON Schemas; the validation report
-    step("resources", 0, 1)
-    for folder in RESOURCE_DIRS:
-        for rel, data in _resource_files(folder):
-            bundle.write_bytes(rel, data, _conformance(rel))
-    bundle.write_bytes(REPORT_FILE, to_json(report).encode("utf-8"))
-    # 5. the catalogue of every file so far, then the checksums of everything
-    step("DCAT catalogue", 0, 1)
-    entries = [dcat.FileEntry(f.path, f.size, f.sha256, conforms_to=f.conforms_to)
-               for f in bundle.files]
-    statements = dcat.catalogue(ref.dataset, entries, base=base,
-                                  download_base=download_base, modified=date)
-    with bundle.open(f"{CATALOGUE_STEM}.ttl") as out:
-        dcat.write_turtle(statements, out)
-    with bundle.open(f"{CATALOGUE_STEM}.jsonld") as out:
-        dcat.write_jsonld(statements, out)
-    sums = "".join(f"{f.sha256}  {f.path}\n" for f in sorted(bundle.files, key=lambda f: f.path))
-    bundle.write_bytes(SUMS_FILE, sums.encode("ascii"))
+        # 4. vocabulary, shapes, context, JSON Schemas; the validation report
+        step("resources", 0, 1)
+        for folder in RESOURCE_DIRS:
+            for rel, data in _resource_files(folder):
+                bundle.write_bytes(rel, data, _conformance(rel))
+        bundle.write_bytes(REPORT_FILE, to_json(report).encode("utf-8"))
+        # 5. the catalogue of every file so far, then the checksums of everything
+        step("DCAT catalogue", 0, 1)
+        entries = [dcat.FileEntry(f.path, f.size, f.sha256, conforms_to=f.conforms_to)
+                   for f in bundle.files]
+        statements = dcat.catalogue(ref.dataset, entries, base=base,
+                                    download_base=download_base, modified=date)
+        with bundle.open(f"{CATALOGUE_STEM}.ttl") as out:
+            dcat.write_turtle(statements, out)
+        with bundle.open(f"{CATALOGUE_STEM}.jsonld") as out:
+            dcat.write_jsonld(statements, out)
+        sums = "".join(f"{f.sha256}  {f.path}\n"
+                       for f in sorted(bundle.files, key=lambda f: f.path))
+        bundle.write_bytes(SUMS_FILE, sums.encode("ascii"))
 
 
 # ----------------------------------------------------------------------- the swap
