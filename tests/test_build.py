@@ -68,6 +68,16 @@ def test_layout(bundle: Path) -> None:
     assert report["valid"] is True and report["warnings"] == 3
 
 
+def test_vocabulary_shapes_context_and_schemas_are_copied(bundle: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    shipped = {f"{folder}/{p.name}": p.read_bytes() for folder in ("ontology", "schemas")
+               if (root / folder).is_dir() for p in sorted((root / folder).iterdir())
+               if p.suffix in (".ttl", ".json", ".jsonld")}
+    assert "schemas/context.jsonld" in shipped
+    for rel, data in shipped.items():
+        assert (bundle / rel).read_bytes() == data, rel
+
+
 def test_sha256sums_cover_every_other_file(bundle: Path) -> None:
     lines = (bundle / SUMS_FILE).read_text("ascii").splitlines()
     listed = {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in lines}
