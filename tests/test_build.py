@@ -319,3 +319,51 @@ def test_cli_usage_errors(tmp_path: Path, runner, args, code) -> None:  # type: 
     result = runner.invoke(main, ["build", str(BUILD_DATA), "-o", str(tmp_path / "d"), *args])
     assert result.exit_code == code, result.output
     assert not (tmp_path / "d").exists()
+
+
+def _many_jobs(root: Path, n: int) -> Path:
+    """The fixture referential plus ``n`` generated sheets: a build that takes seconds."""
+    import yaml
+
+    shutil.copytree(BUILD_DATA, root)
+    text = "Il organise le travail de l'équipe et rend compte à la direction. " * 6
+    for i in range(n):
+        sheet = {"id": f"job-{i}", "title": {"fr": f"Métier {i}"}, "purpose": text,
+                 "missions": [{"title": f"Mission {k}", "text": text} for k in range(4)],
+                 "requirements": [{"competency": "communiquer-efficacement",
+                                   "expected_level": 2, "example": text}]}
+        (root / "jobs" / f"job-{i}.yaml").write_text(
+            yaml.safe_dump(sheet, allow_unicode=True), "utf-8")
+    return root
+
+
+def test_real_ctrl_c_mid_write(old_bundle, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """SIGINT to a real ``rome-export build`` process once it is writing: exit 3, old bundle
+    byte-identical, no temporary directory left."""
+    import signal
+    import time
+
+    dist, before = old_bundle
+    data = _many_jobs(tmp_path / "many", 1500)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rome_export", "build", str(data), "-o", str(dist), "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # not ignored
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        tmp = [p for p in dist.parent.iterdir() if p.name.startswith(".dist.tmp-")]
+        if tmp and (tmp[0] / "referential.ttl").exists():
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, "the build ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 3, err
+    assert "interrupted" in err and "left as it was" in err
+    assert snapshot(dist) == before and leftovers(dist) == []
+
+
+def test_missing_data_dir_is_a_usage_error(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(main, ["build", str(tmp_path / "nope"), "-o", str(tmp_path / "d")])
+    assert result.exit_code == 2 and "no such directory" in result.output
