@@ -344,7 +344,7 @@ def test_real_ctrl_c_mid_write(old_bundle, tmp_path: Path) -> None:  # type: ign
     import time
 
     dist, before = old_bundle
-    data = _many_jobs(tmp_path / "many", 1500)
+    data = _many_jobs(tmp_path / "many", 1000)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "rome_export", "build", str(data), "-o", str(dist), "-q"],
