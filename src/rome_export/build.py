@@ -301,7 +301,11 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
     release's ``dct:modified`` (default: ``modified`` of ``dataset.yaml``, else ``issued``).
     Raises InvalidData (nothing written), UsageError, or OperationalError (``dist`` intact).
     """
+    if progress is not None:
+        progress("validating", 0, 1)
     ref, report = check(data_dir, strict=strict)
+    if progress is not None:
+        progress("validating", 1, 1)
     dist = Path(dist).absolute()
     if not _looks_like_bundle(dist):
         raise UsageError(f"{dist} exists and is not a rome-export bundle (no {SUMS_FILE}); "
