@@ -367,3 +367,12 @@ def test_real_ctrl_c_mid_write(old_bundle, tmp_path: Path) -> None:  # type: ign
 def test_missing_data_dir_is_a_usage_error(tmp_path: Path, runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(main, ["build", str(tmp_path / "nope"), "-o", str(tmp_path / "d")])
     assert result.exit_code == 2 and "no such directory" in result.output
+
+
+def test_progress_callback_sees_every_stage(tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    build(BUILD_DATA, tmp_path / "d", progress=lambda *a: seen.append(a))
+    stages = list(dict.fromkeys(s for s, _, _ in seen))
+    assert stages[0] == "validating" and stages[-1] == "DCAT catalogue"
+    assert {"Turtle", "JSON-LD per job", "CSV tables"} <= set(stages)
+    assert all(0 <= done <= total for _, done, total in seen)
