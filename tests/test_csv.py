@@ -45,8 +45,54 @@ JOB_FIELD_HOMES = {
 }
 
 
+# The other models, field by field: (model, field) -> table.column
+OTHER_FIELD_HOMES = {
+    ("Competency", "id"): "competencies.competency_id",
+    ("Competency", "label"): "competency_labels", ("Competency", "levels"): "level_descriptors",
+    ("Competency", "definition"): "competencies.definition",
+    ("Family", "id"): "families.family_id", ("Family", "label"): "family_labels",
+    ("Mission", "title"): "missions.title", ("Mission", "text"): "missions.text",
+    ("TitledText", "title"): "contexts.title", ("TitledText", "text"): "contexts.text",
+    ("WorkContext", "specific_variables"): "contexts(specific_variable)",
+    ("WorkContext", "organisational_contexts"): "contexts(organisational_context)",
+    ("WorkingConditions", "rhythm"): "conditions.rhythm",
+    ("WorkingConditions", "travel"): "conditions.travel",
+    ("WorkingConditions", "relations"): "relations",
+    ("Relations", "internal"): "relations(internal)",
+    ("Relations", "external"): "relations(external)",
+    ("Requirement", "competency"): "requirements.competency_id",
+    ("Requirement", "expected_level"): "requirements.expected_level",
+    ("Requirement", "example"): "requirements.example",
+    ("Certifications", "branch"): "certifications(branch)",
+    ("Certifications", "outside_branch"): "certifications(outside_branch)",
+    ("MobilityLink", "target"): "mobility.target_job_id",
+    ("MobilityLink", "target_label"): "mobility.target_label",
+    ("MobilityLink", "direction"): "mobility.direction",
+    ("MobilityLink", "proximity"): "mobility.proximity",
+    ("MobilityLink", "sector"): "mobility.sector",
+    ("Reading", "label"): "further_reading.label", ("Reading", "url"): "further_reading.url",
+    ("Source", "url"): "jobs.source_url", ("Source", "retrieved"): "jobs.source_retrieved",
+    ("Mappings", "rome"): "mappings(rome)", ("Mappings", "esco"): "mappings(esco)",
+    ("Mappings", "isco"): "mappings(isco)",
+    ("Provenance", "agent"): "mappings.provenance_agent",
+    ("Provenance", "catalogue_version"): "mappings.provenance_catalogue_version",
+    ("Provenance", "date"): "mappings.provenance_date",
+}
+MAPPING_FIELDS = {"code", "iri", "match", "label", "note", "provenance"}  # mappings.*
+
+
 def test_every_job_field_has_a_home() -> None:
     assert set(JobSheet.model_fields) == set(JOB_FIELD_HOMES)
+
+
+def test_every_field_of_the_parts_has_a_home() -> None:
+    from rome_export import model
+
+    for name in {m for m, _ in OTHER_FIELD_HOMES}:
+        fields = set(getattr(model, name).model_fields)
+        assert fields == {f for m, f in OTHER_FIELD_HOMES if m == name}, name
+    for name in ("RomeMapping", "EscoMapping", "IscoMapping"):
+        assert set(getattr(model, name).model_fields) <= MAPPING_FIELDS, name
 
 
 def test_columns_and_row_order_are_fixed(tables) -> None:  # type: ignore[no-untyped-def]

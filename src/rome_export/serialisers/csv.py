@@ -119,6 +119,7 @@ TABLES: dict[str, TableSchema] = {t.name: t for t in (
         _c("competency_id", "string", "Id of the competency (slug)", required=True),
         _c("iri", "string", "IRI of the competency concept", required=True),
         _c("label_fr", "string", "Label in French", required=True),
+        _c("definition", "string", "What the competency is, in French"),
         _c("descriptor_count", "integer", "How many level descriptors it has (0 to 4)",
            required=True),
     ), ("competency_id",)),
@@ -346,7 +347,8 @@ def to_rows(ref: Referential, *, base: str | None = None) -> dict[str, Table]:
         out["family_labels"].extend((fam.id, lang, fam.label[lang]) for lang in sorted(fam.label))
     for comp in sorted(ref.competencies, key=lambda c: c.id):
         cid = comp.id
-        out["competencies"].append((cid, iris.competency(cid), comp.label["fr"], len(comp.levels)))
+        out["competencies"].append((cid, iris.competency(cid), comp.label["fr"], comp.definition,
+                                    len(comp.levels)))
         out["competency_labels"].extend(
             (cid, lang, comp.label[lang]) for lang in sorted(comp.label))
         out["level_descriptors"].extend(
