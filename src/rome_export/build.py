@@ -1,0 +1,340 @@
+"""``build``: a referential directory → a release bundle, in one deterministic, atomic step.
+
+1. Validate (layers 1-3 of :mod:`rome_export.validation`). Any error — or any warning with
+   ``strict`` — raises :class:`~rome_export.errors.InvalidData` before anything is written.
+2. Write every file into a temporary directory *beside* ``dist`` (same file system): each
+   format of :data:`~rome_export.serialisers.FORMATS`, one JSON-LD file per job, the CSV
+   tables and ``datapackage.json``, copies of the vocabulary, shapes, JSON-LD context and
+   JSON Schemas, the validation report, the DCAT catalogue and ``SHA256SUMS``. Every file goes
+   through a :class:`HashingWriter`, so sizes and SHA-256 digests are known without reading
+   anything back.
+3. Swap: the old ``dist`` is renamed aside, the new one renamed in, the old one deleted. On
+   any failure before the swap the temporary directory is removed and ``dist`` is untouched.
+
+Output is byte-identical across runs: sorted walks, dates from ``dataset.yaml`` or ``date``
+(never the clock), JSON with sorted keys.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
+
+from rome_export.errors import InvalidData, OperationalError, UsageError
+
+if TYPE_CHECKING:
+    from rome_export.model import Referential
+    from rome_export.validation.report import Report
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: called as the build advances (for a progress bar)."""
+
+REFERENTIAL_STEM = "referential"
+JOBS_DIR = "jobs"
+REPORT_FILE = "validation-report.json"
+DATAPACKAGE_FILE = "datapackage.json"
+CATALOGUE_STEM = "catalogue"
+SUMS_FILE = "SHA256SUMS"
+RESOURCE_DIRS = ("ontology", "schemas")
+_RESOURCE_SUFFIXES = (".ttl", ".json", ".jsonld")
+FRICTIONLESS_PACKAGE = "https://specs.frictionlessdata.io/tabular-data-package/"
+FRICTIONLESS_TABLE = "https://specs.frictionlessdata.io/tabular-data-resource/"
+JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
+SHACL = "http://www.w3.org/ns/shacl#"
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    path: str  # relative to the bundle root, "/"-separated
+    size: int
+    sha256: str
+    conforms_to: str | None = None
+
+
+@dataclass
+class BuildSummary:
+    """What a build wrote: the files (with sizes and digests) and what they hold."""
+
+    dist: Path
+    files: list[FileRecord] = field(default_factory=list)
+    triples: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    warnings: int = 0
+    jobs: int = 0
+    report: Report | None = None  # the validation report (warnings only: errors stop a build)
+
+    @property
+    def bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+class HashingWriter(io.RawIOBase):
+    """A write-only binary stream that hashes and counts what passes through it."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
+        self._raw = raw
+        self._sha = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        self._sha.update(view)
+        self._raw.write(view)
+        self.size += view.nbytes
+        return view.nbytes
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+
+class _Bundle:
+    """The temporary bundle directory being written; records every file it writes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = str(root)
+        self.files: list[FileRecord] = []
+        self._dirs: set[str] = {""}  # made already: 10,000 job files share one folder
+
+    @contextlib.contextmanager
+    def open(self, rel: str, conforms_to: str | None = None) -> Iterator[BinaryIO]:
+        folder = rel.rpartition("/")[0]
+        if folder not in self._dirs:
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+            self._dirs.add(folder)
+        with open(os.path.join(self.root, rel), "wb") as raw:  # buffered, under the hasher
+            writer = HashingWriter(raw)
+            yield cast(BinaryIO, writer)
+        self.files.append(FileRecord(rel, writer.size, writer.hexdigest(), conforms_to))
+
+    def write_bytes(self, rel: str, data: bytes, conforms_to: str | None = None) -> None:
+        with self.open(rel, conforms_to) as out:
+            out.write(data)
+
+
+# ----------------------------------------------------------------------- validation
+
+
+def check(data_dir: str | os.PathLike[str], *, strict: bool = False) -> tuple[Referential, Report]:
+    """Validate ``data_dir``; return the referential and the report (warnings only).
+
+    Raises :class:`InvalidData` (with the report) on any error, or any warning if ``strict``.
+    """
+    from rome_export.sources import load_dir
+    from rome_export.validation import validate_loaded
+
+    loaded = load_dir(Path(data_dir))
+    report = validate_loaded(loaded)
+    if strict:
+        report = report.strict()
+    if loaded.dataset is None and not report.errors:
+        raise InvalidData(f"{data_dir}: no dataset.yaml in this referential", report)
+    if report.errors:
+        n = len(report.errors)
+        raise InvalidData(f"the referential has {n} error{'s' * (n != 1)}; nothing was built",
+                          report, hint="fix them (rome-export validate shows them too)")
+    return loaded.referential(), report
+
+
+# ----------------------------------------------------------------------- writing
+
+
+def _json_bytes(doc: Any) -> bytes:
+    import orjson
+
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+
+def _resource_files(folder: str) -> list[tuple[str, bytes]]:
+    """The vocabulary, shapes, context and schemas shipped with the package."""
+    from importlib import resources
+
+    try:
+        root: Any = resources.files(f"rome_export.{folder}")
+    except ModuleNotFoundError:  # a checkout run with PYTHONPATH=src: the repository's copy
+        root = Path(__file__).resolve().parents[2] / folder
+    if not root.is_dir():
+        return []
+    return sorted((f"{folder}/{entry.name}", entry.read_bytes()) for entry in root.iterdir()
+                  if entry.is_file() and entry.name.endswith(_RESOURCE_SUFFIXES))
+
+
+def _conformance(rel: str) -> str | None:
+    if rel == DATAPACKAGE_FILE:
+        return FRICTIONLESS_PACKAGE
+    if rel.endswith(".csv"):
+        return FRICTIONLESS_TABLE
+    if rel.endswith(".schema.json"):
+        return JSON_SCHEMA
+    if rel.startswith("ontology/") and "shape" in rel:
+        return SHACL
+    return None
+
+
+def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: str,
+                  download_base: str | None, date: dt.date | None,
+                  progress: Progress | None, summary: BuildSummary) -> None:
+    from rome_export.serialisers import FORMATS, datapackage, dcat
+    from rome_export.serialisers import csv as csvser
+    from rome_export.util import gc_tuned
+    from rome_export.validation.formats import to_json
+
+    def step(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
+    # GC thresholds raised for the whole write: with millions of live objects every
+    # full collection costs a scan of all of them (PERFORMANCE.md).
+    with gc_tuned():
+        # 1. the whole referential in every registered format
+        formats = list(FORMATS.values())
+        for n, fmt in enumerate(formats):
+            step(f"{fmt.description}", n, len(formats))
+            with bundle.open(f"{REFERENTIAL_STEM}{fmt.extension}") as out:
+                count = fmt.writer()(ref, out, base=base)
+            if fmt.name == "nt":
+                summary.triples = count
+        # 2. one JSON-LD document per job, by the JSON-LD module of the registry
+        import importlib
+
+        jsonld = importlib.import_module(FORMATS["jsonld"].writer_path.partition(":")[0])
+        write_job_jsonld = jsonld.write_job_jsonld
+        total = len(ref.jobs)
+        for n, job in enumerate(ref.jobs):
+            if n % 500 == 0:
+                step("JSON-LD per job", n, total)
+            with bundle.open(f"{JOBS_DIR}/{job.id}.jsonld") as out:
+                write_job_jsonld(ref, job, out, base=base)
+        # 3. CSV tables, then their data package (with their sizes and digests)
+        step("CSV tables", 0, 1)
+        tables = csvser.to_rows(ref, base=base)
+        for name, table in tables.items():
+            with bundle.open(datapackage.table_path(name), FRICTIONLESS_TABLE) as out:
+                summary.rows[name] = csvser.write_table(table, out)
+        csv_files = {f.path: (f.size, f.sha256) for f in bundle.files if f.path.endswith(".csv")}
+        bundle.write_bytes(DATAPACKAGE_FILE,
+                           _json_bytes(datapackage.descriptor(ref, files=csv_files)),
+                           FRICTIONLESS_PACKAGE)
+        # 4. vocabulary, shapes, context, JSON Schemas; the validation report
+        step("resources", 0, 1)
+        for folder in RESOURCE_DIRS:
+            for rel, data in _resource_files(folder):
+                bundle.write_bytes(rel, data, _conformance(rel))
+        bundle.write_bytes(REPORT_FILE, to_json(report).encode("utf-8"))
+        # 5. the catalogue of every file so far, then the checksums of everything
+        step("DCAT catalogue", 0, 1)
+        entries = [dcat.FileEntry(f.path, f.size, f.sha256, conforms_to=f.conforms_to)
+                   for f in bundle.files]
+        statements = dcat.catalogue(ref.dataset, entries, base=base,
+                                    download_base=download_base, modified=date)
+        with bundle.open(f"{CATALOGUE_STEM}.ttl") as out:
+            dcat.write_turtle(statements, out)
+        with bundle.open(f"{CATALOGUE_STEM}.jsonld") as out:
+            dcat.write_jsonld(statements, out)
+        sums = "".join(f"{f.sha256}  {f.path}\n"
+                       for f in sorted(bundle.files, key=lambda f: f.path))
+        bundle.write_bytes(SUMS_FILE, sums.encode("ascii"))
+
+
+# ----------------------------------------------------------------------- the swap
+
+
+def _looks_like_bundle(path: Path) -> bool:
+    """Only an empty directory or a previous bundle may be replaced, never anything else."""
+    if not path.exists():
+        return True
+    if not path.is_dir():
+        return False
+    return (path / SUMS_FILE).is_file() or not any(path.iterdir())
+
+
+def _swap(tmp: Path, dist: Path) -> None:
+    """Put ``tmp`` in place of ``dist``; if that fails, ``dist`` is as it was."""
+    if not dist.exists():
+        os.rename(tmp, dist)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{dist.name}.old-", dir=dist.parent))
+    os.rmdir(old)  # a free name on the same file system
+    os.rename(dist, old)
+    try:
+        os.rename(tmp, dist)
+    except BaseException:
+        os.rename(old, dist)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _operational(exc: OSError, dist: Path) -> OperationalError:
+    if exc.errno == errno.ENOSPC:
+        return OperationalError(f"{dist}: no space left on the device; the previous bundle "
+                                "was left as it was", hint="free some space and build again")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OperationalError(f"{dist}: cannot write there ({exc.strerror}); the previous "
+                                "bundle was left as it was",
+                                hint="choose another -o directory or fix its permissions")
+    where = exc.filename or dist
+    return OperationalError(f"{where}: {exc.strerror or exc}; the previous bundle was left as "
+                            "it was")
+
+
+def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
+          base: str | None = None, download_base: str | None = None,
+          date: dt.date | None = None, strict: bool = False,
+          progress: Progress | None = None) -> BuildSummary:
+    """Validate ``data_dir`` and write its release bundle to ``dist`` atomically.
+
+    ``base`` overrides the base IRI of ``dataset.yaml``; ``download_base`` is the URL the
+    files will be served from (default ``{base}release/{version}/``); ``date`` is the
+    release's ``dct:modified`` (default: ``modified`` of ``dataset.yaml``, else ``issued``).
+    Raises InvalidData (nothing written), UsageError, or OperationalError (``dist`` intact).
+    """
+    if progress is not None:
+        progress("validating", 0, 1)
+    ref, report = check(data_dir, strict=strict)
+    if progress is not None:
+        progress("validating", 1, 1)
+    dist = Path(dist).absolute()
+    if not _looks_like_bundle(dist):
+        raise UsageError(f"{dist} exists and is not a rome-export bundle (no {SUMS_FILE}); "
+                         "refusing to replace it", hint="give an empty or new -o directory")
+    base = base or ref.dataset.base_iri
+    if download_base is not None and not download_base.endswith("/"):
+        download_base += "/"
+    summary = BuildSummary(dist=dist, warnings=len(report.warnings), jobs=len(ref.jobs),
+                           report=report)
+    tmp: Path | None = None
+    try:
+        dist.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a bundle is public
+        bundle = _Bundle(tmp)
+        _write_bundle(bundle, ref, report, base=base, download_base=download_base,
+                      date=date, progress=progress, summary=summary)
+        _swap(tmp, dist)
+        tmp = None
+    except OSError as exc:
+        raise _operational(exc, dist) from exc
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    summary.files = sorted(bundle.files, key=lambda f: f.path)
+    return summary
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
