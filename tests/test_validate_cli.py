@@ -232,3 +232,15 @@ def test_a_sheet_with_schema_errors_still_gets_its_integrity_checked(runner, ref
                       ("unknown-competency", "requirements[1].competency")]
     # the broken sheet's content checks wait for its schema errors to be fixed
     assert not [i for i in found if i["file"].endswith(JOB) and i["severity"] == "warning"]
+
+
+def test_outputs_runs_the_skos_and_shacl_checks_on_the_export(runner, ref_copy):
+    code, found = issues(runner, "--outputs", str(ref_copy))
+    assert code == 0 and {i["code"] for i in found if i["code"].startswith("skos")} == set()
+    # an alternative title equal to the title: SKOS disjoint labels (qSKOS)
+    edit(ref_copy / JOB, "    - Assistant RH", "    - Office Manager")
+    code, found = issues(runner, "--outputs", str(ref_copy))
+    clash = [i for i in found if i["code"] == "skos-disjoint-labels"]
+    assert len(clash) == 1 and clash[0]["file"].endswith(JOB)
+    code_without, found_without = issues(runner, str(ref_copy))
+    assert "skos-disjoint-labels" not in {i["code"] for i in found_without}

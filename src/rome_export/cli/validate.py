@@ -38,6 +38,12 @@ FORMAT_CHOICES = ("text", "json", "junit", "github", "sarif")
     help="ESCO occupations CSV (or its folder; repeatable): check that every mapped ESCO "
     "IRI and ISCO code exists.",
 )
+@click.option(
+    "--outputs",
+    is_flag=True,
+    help="Also check the exported RDF (layer 4): the SHACL shapes and the SKOS integrity "
+    "checks. Slower: pySHACL takes seconds per thousand sheets.",
+)
 def validate(
     paths: tuple[str, ...],
     strict: bool,
@@ -45,6 +51,7 @@ def validate(
     output: str | None,
     rome_dir: str | None,
     esco_file: tuple[str, ...],
+    outputs: bool,
 ) -> None:
     """Validate referential directories or single YAML files.
 
@@ -66,11 +73,15 @@ def validate(
     from rome_export.util import atomic_write
     from rome_export.validation.formats import RENDERERS
 
-    extra = []
+    extra: list[validation.ExtraCheck] = []
     if rome_dir or esco_file:
         from rome_export.link import catalogue_check
 
         extra.append(catalogue_check(rome_dir=rome_dir, esco_file=list(esco_file) or None))
+    if outputs:
+        from rome_export.validation import shacl, skos
+
+        extra += [skos.check, shacl.check]
     report = validation.validate(paths, strict=strict, extra=extra)
     text = RENDERERS[fmt](report)
     if output:
