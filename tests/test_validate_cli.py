@@ -242,5 +242,5 @@ def test_outputs_runs_the_skos_and_shacl_checks_on_the_export(runner, ref_copy):
     code, found = issues(runner, "--outputs", str(ref_copy))
     clash = [i for i in found if i["code"] == "skos-disjoint-labels"]
     assert len(clash) == 1 and clash[0]["file"].endswith(JOB)
-    code_without, found_without = issues(runner, str(ref_copy))
+    _, found_without = issues(runner, str(ref_copy))
     assert "skos-disjoint-labels" not in {i["code"] for i in found_without}
