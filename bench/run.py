@@ -95,6 +95,8 @@ def _format_stage(name: str) -> Callable[[Path, Path], dict[str, Any]]:
         ref = _load(data)
         with Clock() as clock, open(out / f"referential{fmt.extension}", "wb") as stream:
             count = writer(ref, stream)
+        if name == "jsonld":  # the JSON-LD writer counts nodes, not triples
+            return {**clock.result(), "nodes": count}
         return {**clock.result(), "triples": count}
 
     return run
@@ -232,7 +234,7 @@ class Bench:
             self.record(name, n, None, note=result["na"])
             return
         extra = ", ".join(f"{k} {v:,}" for k, v in result.items() if k in ("rows", "issues",
-                                                                              "items"))
+                                                                              "items", "nodes"))
         self.record(name, n, m, own=result, triples=result.get("triples"), note=extra)
 
     def size(self, n: int) -> None:
