@@ -16,9 +16,10 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 from operator import itemgetter
-from typing import TYPE_CHECKING, BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, cast
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from rome_export.errors import InvalidData
 from rome_export.iris import PREFIXES, Iris
@@ -73,12 +74,32 @@ def _stream(
     return next(counter), data
 
 
+def _statements(
+    referential: Referential, base: str | None, options: Mapping[str, object] | None
+) -> Iterable[Triple]:
+    """The triples to write, in the walk's order.
+
+    ``options["ntriples"]``, the path of this referential's N-Triples already written (by
+    :func:`write_ntriples`, with the same base), is parsed back instead of walking the model
+    again: pyoxigraph's parser is several times cheaper than the walk, and streams, so
+    ``build`` writes every syntax with one walk and little memory (PERFORMANCE.md).
+    """
+    written = (options or {}).get("ntriples")
+    if written is not None:
+        return cast("Iterable[Triple]", parse(path=str(written), format=RdfFormat.N_TRIPLES))
+    return triples(referential, base)
+
+
 def _write(
-    referential: Referential, stream: BinaryIO, fmt: RdfFormat, base: str | None
+    referential: Referential,
+    stream: BinaryIO,
+    fmt: RdfFormat,
+    base: str | None,
+    options: Mapping[str, object] | None = None,
 ) -> int:
     prefixes = turtle_prefixes(base_of(referential, base)) if fmt == RdfFormat.TURTLE \
         else PREFIXES
-    return _stream(triples(referential, base), stream, fmt, prefixes)[0]
+    return _stream(_statements(referential, base, options), stream, fmt, prefixes)[0]
 
 
 def write_turtle(
@@ -89,7 +110,7 @@ def write_turtle(
     options: Mapping[str, object] | None = None,
 ) -> int:
     """Turtle, with prefixes for the vocabularies and for the referential's own nodes."""
-    return _write(referential, stream, RdfFormat.TURTLE, base)
+    return _write(referential, stream, RdfFormat.TURTLE, base, options)
 
 
 def write_ntriples(
@@ -99,7 +120,7 @@ def write_ntriples(
     base: str | None = None,
     options: Mapping[str, object] | None = None,
 ) -> int:
-    return _write(referential, stream, RdfFormat.N_TRIPLES, base)
+    return _write(referential, stream, RdfFormat.N_TRIPLES, base, options)
 
 
 def write_rdfxml(
@@ -111,7 +132,7 @@ def write_rdfxml(
 ) -> int:
     """RDF/XML. A carriage return in a text is written ``&#13;`` so that XML parsers,
     which turn a raw CR into LF, read the text back exactly."""
-    count, xml = _stream(triples(referential, base), None, RdfFormat.RDF_XML)
+    count, xml = _stream(_statements(referential, base, options), None, RdfFormat.RDF_XML)
     assert xml is not None  # no output stream given: pyoxigraph returns the bytes
     found = _XML_ILLEGAL.search(xml)
     bad = found.group() if found else next((c for c in _XML_NONCHARACTERS if c in xml), None)
@@ -126,13 +147,44 @@ def write_rdfxml(
 
 
 def _write_quads(
-    referential: Referential, stream: BinaryIO, fmt: RdfFormat, base: str | None
+    referential: Referential,
+    stream: BinaryIO,
+    fmt: RdfFormat,
+    base: str | None,
+    options: Mapping[str, object] | None = None,
 ) -> int:
     graph = NamedNode(Iris(base_of(referential, base)).graph())
-    quads = (Quad(t.subject, t.predicate, t.object, graph) for t in triples(referential, base))
+    written = (options or {}).get("ntriples")
+    if fmt == RdfFormat.N_QUADS and written is not None:
+        return _nquads_from_ntriples(Path(str(written)), graph, stream)
+    quads: Iterable[Quad]
+    if (options or {}).get("nquads") is not None:  # parsed back, as for "ntriples"
+        quads = parse(path=str((options or {})["nquads"]), format=RdfFormat.N_QUADS)
+    else:
+        quads = (Quad(t.subject, t.predicate, t.object, graph)
+                 for t in _statements(referential, base, options))
     prefixes = turtle_prefixes(base_of(referential, base)) if fmt == RdfFormat.TRIG \
         else PREFIXES
     return _stream(quads, stream, fmt, prefixes)[0]
+
+
+def _nquads_from_ntriples(path: Path, graph: NamedNode, stream: BinaryIO) -> int:
+    """N-Quads from N-Triples by adding the graph to each line: the bytes pyoxigraph would
+    write for the same quads. Safe because N-Triples escapes every line break inside a
+    literal, so each statement ends with the only ``" .\\n"`` of its line."""
+    suffix = f" {graph} .\n".encode()
+    count = 0
+    rest = b""
+    with path.open("rb") as source:
+        while chunk := source.read(1 << 22):
+            chunk = rest + chunk
+            cut = chunk.rfind(b"\n") + 1
+            body, rest = chunk[:cut], chunk[cut:]
+            count += body.count(b"\n")
+            stream.write(body.replace(b" .\n", suffix))
+    if rest:
+        raise InvalidData(f"{path}: N-Triples does not end with a line break")
+    return count
 
 
 def write_trig(
@@ -143,7 +195,7 @@ def write_trig(
     options: Mapping[str, object] | None = None,
 ) -> int:
     """TriG: the referential in one named graph, ``{base}graph``."""
-    return _write_quads(referential, stream, RdfFormat.TRIG, base)
+    return _write_quads(referential, stream, RdfFormat.TRIG, base, options)
 
 
 def write_nquads(
@@ -154,7 +206,7 @@ def write_nquads(
     options: Mapping[str, object] | None = None,
 ) -> int:
     """N-Quads: the referential in one named graph, ``{base}graph``."""
-    return _write_quads(referential, stream, RdfFormat.N_QUADS, base)
+    return _write_quads(referential, stream, RdfFormat.N_QUADS, base, options)
 
 
 def to_graph(referential: Referential, base: str | None = None) -> Graph:
