@@ -244,3 +244,12 @@ def test_outputs_runs_the_skos_and_shacl_checks_on_the_export(runner, ref_copy):
     assert len(clash) == 1 and clash[0]["file"].endswith(JOB)
     _, found_without = issues(runner, str(ref_copy))
     assert "skos-disjoint-labels" not in {i["code"] for i in found_without}
+
+
+def test_a_control_character_in_a_text_is_refused_with_its_code_point(runner, ref_copy):
+    edit(ref_copy / JOB, "  - Assistant RH", '  - "Assistant\\x07RH"')
+    code, found = issues(runner, str(ref_copy))
+    assert code == 1
+    error = next(i for i in found if i["severity"] == "error")
+    assert (error["code"], error["path"]) == ("bad-format", "alt_titles.fr[0]")
+    assert "U+0007" in error["message"]

@@ -52,8 +52,14 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
 """A lowercase ASCII slug: ``office-manager``. Never ``../x``, never upper case."""
 
 LangTag = Annotated[str, StringConstraints(pattern=LANG_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_nfc)]
-"""Non-empty text, NFC-normalised."""
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]+$"
+"""No control character but tab, line feed and carriage return, no U+FFFE/U+FFFF: XML 1.0
+(RDF/XML) cannot carry them, and in a job sheet they are always debris of a copy-paste."""
+
+Text = Annotated[
+    str, StringConstraints(min_length=1, pattern=TEXT_PATTERN), AfterValidator(_nfc)
+]
+"""Non-empty text, NFC-normalised, without control characters."""
 
 IRI = Annotated[str, StringConstraints(pattern=IRI_PATTERN)]
 RomeCode = Annotated[str, StringConstraints(pattern=ROME_PATTERN)]

@@ -23,7 +23,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from rome_export.errors import InvalidData, OperationalError, UsageError
-from rome_export.model import Competency, CompetencyFile, Dataset, JobSheet, Referential
+from rome_export.model import (
+    TEXT_PATTERN,
+    Competency,
+    CompetencyFile,
+    Dataset,
+    JobSheet,
+    Referential,
+)
 from rome_export.util import atomic_write, gc_tuned
 from rome_export.validation.report import Issue, Report, Severity, format_path
 
@@ -327,6 +334,11 @@ def _describe(err: Any, parts: Sequence[str | int]) -> tuple[str, str]:
         return "unknown-field", f"unknown field '{name}'{extra}"
     if kind == "missing":
         return "missing-field", f"required field '{name}' is missing"
+    if kind == "string_pattern_mismatch" and err["ctx"]["pattern"] == TEXT_PATTERN:
+        bad = next((c for c in str(given) if c not in "\t\n\r" and
+                    (ord(c) < 32 or c in "\ufffe\uffff")), "?")
+        return "bad-format", (f"{name}: the text contains the control character "
+                              f"U+{ord(bad):04X}, which XML cannot carry (remove it)")
     if kind == "string_pattern_mismatch":
         return (
             "bad-format",
