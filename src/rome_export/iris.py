@@ -78,12 +78,62 @@ class Iris:
     def levels_collection(self) -> str:
         return f"{self.base}scheme/levels/ordered"
 
+    def mission(self, job_id: str, n: int) -> str:
+        """The n-th mission of a job, counted from 1 in the sheet's order."""
+        return f"{self.base}job/{job_id}/mission/{n}"
+
+    def context_note(self, job_id: str, kind: str, n: int) -> str:
+        """The n-th note of a job's work context; ``kind`` is specific or organisational."""
+        return f"{self.base}job/{job_id}/context/{kind}/{n}"
+
+    def reading(self, job_id: str, n: int) -> str:
+        return f"{self.base}job/{job_id}/reading/{n}"
+
+    def mapping(self, job_id: str, catalogue: str, key: str) -> str:
+        """A mapping record; ``catalogue`` is rome|esco|isco, ``key`` the code or ESCO uuid."""
+        return f"{self.base}job/{job_id}/mapping/{catalogue}/{key}"
+
+    def rome_code(self, code: str) -> str:
+        """The ``schema:CategoryCode`` of a ROME code (ROME itself has no IRIs)."""
+        return f"{self.base}rome/{code}"
+
+    def rome_code_set(self) -> str:
+        return f"{self.base}rome"
+
     def dataset(self) -> str:
         return f"{self.base}dataset"
+
+    def catalog(self) -> str:
+        """The DCAT catalogue of the releases."""
+        return f"{self.base}catalog"
+
+    def publisher(self) -> str:
+        return f"{self.base}publisher"
 
     def graph(self) -> str:
         """The named graph of the referential in TriG / N-Quads."""
         return f"{self.base}graph"
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseIris:
+    """IRIs of the files of one release bundle, under the URL they are served from."""
+
+    download_base: str
+
+    def download(self, path: str) -> str:
+        return f"{self.download_base}{path}"
+
+    def distribution(self, path: str) -> str:
+        return f"{self.download_base}{path}#distribution"
+
+    def checksum(self, path: str) -> str:
+        return f"{self.download_base}{path}#checksum"
+
+
+def default_download_base(base: str, version: str) -> str:
+    """Where a release's files are assumed to be served when no download base is given."""
+    return f"{base}release/{version}/"
 
 
 def isco_group(code: str) -> str:

@@ -27,7 +27,16 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 import orjson
 import pyoxigraph as ox
 
-from rome_export.iris import DCAT, DCTERMS, OWL, RDF, XSD, Iris
+from rome_export.iris import (
+    DCAT,
+    DCTERMS,
+    OWL,
+    RDF,
+    XSD,
+    Iris,
+    ReleaseIris,
+    default_download_base,
+)
 
 if TYPE_CHECKING:
     from rome_export.model import Dataset
@@ -100,34 +109,6 @@ def language_iri(tag: str) -> str | None:
     return f"{EU_LANGUAGE}{code}" if code else None
 
 
-@dataclass(frozen=True, slots=True)
-class ReleaseIris:
-    """IRIs of the catalogue's own nodes (requested for :mod:`rome_export.iris`)."""
-
-    base: str
-    download_base: str
-
-    def catalog(self) -> str:
-        return f"{self.base}catalog"
-
-    def publisher(self) -> str:
-        return f"{self.base}publisher"
-
-    def download(self, path: str) -> str:
-        return f"{self.download_base}{path}"
-
-    def distribution(self, path: str) -> str:
-        return f"{self.download_base}{path}#distribution"
-
-    def checksum(self, path: str) -> str:
-        return f"{self.download_base}{path}#checksum"
-
-
-def default_download_base(base: str, version: str) -> str:
-    """Where files are assumed to be served when ``--download-base`` is not given."""
-    return f"{base}release/{version}/"
-
-
 # ------------------------------------------------------------------------- triples
 
 class Lit(NamedTuple):
@@ -159,9 +140,9 @@ def catalogue(dataset: Dataset, files: Sequence[FileEntry], *, base: str | None 
     dl = download_base or default_download_base(base, dataset.version)
     if not dl.endswith("/"):
         dl += "/"
-    ids = ReleaseIris(base, dl)
+    iris, files_at = Iris(base), ReleaseIris(dl)
     modified = modified or dataset.modified or dataset.issued
-    cat, ds, pub = ids.catalog(), Iris(base).dataset(), ids.publisher()
+    cat, ds, pub = iris.catalog(), iris.dataset(), iris.publisher()
     licence = dataset.licence
     blocks: dict[str, list[Statement]] = {}
     types: dict[str, str] = {}  # value node -> class, each stated once at the end
@@ -208,8 +189,8 @@ def catalogue(dataset: Dataset, files: Sequence[FileEntry], *, base: str | None 
     sha256 = typed(SPDX + "checksumAlgorithm_sha256", SPDX + "ChecksumAlgorithm")
     hexbinary, size_type = XSD + "hexBinary", XSD + "nonNegativeInteger"
     for entry in sorted(files, key=lambda f: f.path):
-        dist, url, chk = (ids.distribution(entry.path), ids.download(entry.path),
-                          ids.checksum(entry.path))
+        dist, url, chk = (files_at.distribution(entry.path), files_at.download(entry.path),
+                          files_at.checksum(entry.path))
         add(ds, DCAT + "distribution", dist)
         add(dist, RDF + "type", DCAT + "Distribution")
         add(dist, DCTERMS + "title", Lit(entry.title or entry.path))

@@ -29,7 +29,6 @@ from rome_export.serialisers.terms import (
     MAPPING_LABEL_LANG,
     ROME_CODE_SET_NAME,
     SCHEME_LABELS,
-    ExtraIris,
 )
 from rome_export.serialisers.triples import base_of
 from rome_export.util import gc_tuned
@@ -66,7 +65,7 @@ def document(
 ) -> Node:
     """The whole referential as one JSON-LD document with a ``@graph``."""
     iris = Iris(base_of(referential, base))
-    extra = ExtraIris(iris.base)
+    extra = iris
     jobs = sorted(referential.jobs, key=lambda j: j.id)
     competencies = sorted(referential.competencies, key=lambda c: c.id)
     families = list(referential.families())
@@ -160,7 +159,7 @@ def _competency(competency: Competency, iris: Iris) -> Node:
     return node
 
 
-def job_node(job: JobSheet, refs: Mapping[str, Node], iris: Iris, extra: ExtraIris) -> Node:
+def job_node(job: JobSheet, refs: Mapping[str, Node], iris: Iris, extra: Iris) -> Node:
     """One job sheet as a node object, its n-ary nodes nested (no ``@context``).
 
     ``refs`` maps a competency id to its reference (see :func:`competency_refs`).
@@ -229,7 +228,7 @@ def _put_list(node: Node, key: str, values: list[Any]) -> None:
 
 
 def _nested(
-    node: Node, job: JobSheet, refs: Mapping[str, Node], iris: Iris, extra: ExtraIris
+    node: Node, job: JobSheet, refs: Mapping[str, Node], iris: Iris, extra: Iris
 ) -> None:
     requires = []
     for n, req in enumerate(job.requirements, 1):
@@ -284,7 +283,7 @@ def _nested(
     _put_list(node, "mapping", _mappings(job, extra))
 
 
-def _mappings(job: JobSheet, extra: ExtraIris) -> list[Node]:
+def _mappings(job: JobSheet, extra: Iris) -> list[Node]:
     out: list[Node] = []
     catalogues: list[tuple[str, list[Any]]] = [
         ("rome", list(job.mappings.rome)), ("esco", list(job.mappings.esco)),
@@ -376,5 +375,5 @@ def _job_document(
     job: JobSheet, refs: Mapping[str, Node], iris: Iris, options: Mapping[str, object] | None
 ) -> bytes:
     doc: Node = {"@context": _context_value(options)}
-    doc.update(job_node(job, refs, iris, ExtraIris(iris.base)))
+    doc.update(job_node(job, refs, iris, iris))
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)

@@ -18,8 +18,6 @@ Both writers mint through :class:`ExtraIris` so that Turtle and JSON-LD agree to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rome_export.iris import DCTERMS, OWL, RDF, RDFS, RX, SCHEMA, SKOS, XSD
 
 # Labels of the four concept schemes and of the generic levels, in French and English.
@@ -43,33 +41,6 @@ TEXT_LANG = "fr"
 # Mapping labels come from the catalogues: ROME is French, ESCO and ISCO (as ESCO
 # publishes them in the bundled files) English.
 MAPPING_LABEL_LANG = {"rome": "fr", "esco": "en", "isco": "en"}
-
-
-@dataclass(frozen=True, slots=True)
-class ExtraIris:
-    """Mints the node IRIs that ``iris.py`` does not (yet) know, under ``base``."""
-
-    base: str
-
-    def mission(self, job_id: str, n: int) -> str:
-        return f"{self.base}job/{job_id}/mission/{n}"
-
-    def context_note(self, job_id: str, kind: str, n: int) -> str:
-        """``kind`` is ``specific`` or ``organisational``."""
-        return f"{self.base}job/{job_id}/context/{kind}/{n}"
-
-    def reading(self, job_id: str, n: int) -> str:
-        return f"{self.base}job/{job_id}/reading/{n}"
-
-    def mapping(self, job_id: str, catalogue: str, key: str) -> str:
-        """``catalogue`` is rome|esco|isco; ``key`` the code, or the ESCO IRI's uuid."""
-        return f"{self.base}job/{job_id}/mapping/{catalogue}/{key}"
-
-    def rome_code(self, code: str) -> str:
-        return f"{self.base}rome/{code}"
-
-    def rome_code_set(self) -> str:
-        return f"{self.base}rome"
 
 
 # Every vocabulary term the writers use, by its compact name (the JSON-LD context uses the

@@ -32,7 +32,6 @@ from rome_export.serialisers.terms import (
     ROME_CODE_SET_NAME,
     SCHEME_LABELS,
     TEXT_LANG,
-    ExtraIris,
     T,
 )
 from rome_export.util import gc_tuned
@@ -67,7 +66,7 @@ def base_of(referential: Referential, base: str | None = None) -> str:
 def triples(referential: Referential, base: str | None = None) -> Iterator[Triple]:
     """Every triple of the referential, subjects grouped, in a deterministic order."""
     iris = Iris(base_of(referential, base))
-    extra = ExtraIris(iris.base)
+    extra = iris
     jobs = sorted(referential.jobs, key=lambda j: j.id)
     competencies = sorted(referential.competencies, key=lambda c: c.id)
     families = list(referential.families())
@@ -234,7 +233,7 @@ _HAS_COMPETENCY, _RELATED = V["hasCompetency"], V["related"]
 _REQUIREMENT_CLASS, _MOBILITY_CLASS = V["CompetencyRequirement"], V["MobilityLink"]
 
 
-def _job(job: JobSheet, nodes: _Nodes, extra: ExtraIris) -> Iterator[Triple]:
+def _job(job: JobSheet, nodes: _Nodes, extra: Iris) -> Iterator[Triple]:
     iris = nodes.iris
     s = nodes.job(job.id)
     scheme = nodes.jobs_scheme
@@ -297,7 +296,7 @@ def _job(job: JobSheet, nodes: _Nodes, extra: ExtraIris) -> Iterator[Triple]:
     yield from _job_nodes(job, s, nodes, extra)
 
 
-def _job_nodes(job: JobSheet, s: NamedNode, nodes: _Nodes, extra: ExtraIris) -> Iterator[Triple]:
+def _job_nodes(job: JobSheet, s: NamedNode, nodes: _Nodes, extra: Iris) -> Iterator[Triple]:
     """The n-ary nodes of a sheet: the links from the job, then each node's own triples.
 
     Requirements and mobility links are most of a large export's triples: they are
@@ -346,7 +345,7 @@ _SMALL_SCHEMES: dict[str, NamedNode] = {
 }
 
 
-def _other_nodes(job: JobSheet, extra: ExtraIris) -> list[tuple[str, NamedNode, list[Pair]]]:
+def _other_nodes(job: JobSheet, extra: Iris) -> list[tuple[str, NamedNode, list[Pair]]]:
     """Missions, context notes, reading, mapping records: (link property, node, triples)."""
     nodes: list[tuple[str, NamedNode, list[Pair]]] = []
     po: list[Pair]
@@ -379,7 +378,7 @@ def _other_nodes(job: JobSheet, extra: ExtraIris) -> list[tuple[str, NamedNode, 
 
 
 def _mapping(
-    job_id: str, catalogue: str, m: Any, n: int, extra: ExtraIris
+    job_id: str, catalogue: str, m: Any, n: int, extra: Iris
 ) -> tuple[NamedNode, list[Pair]]:
     if catalogue == "esco":
         key, target = m.iri.rsplit("/", 1)[1], NamedNode(m.iri)
