@@ -191,7 +191,7 @@ def locate(issues: list[Issue], referential: Referential, loaded: Loaded) -> lis
         node = issue.path or ""
         file = next((f for prefix, f in files.items()
                      if node == prefix or node.startswith(prefix + "/")), None)
-        if file is None and node.startswith(iris.base + "competency/"):
+        if file is None and node.startswith(iris.competency("")):
             file = loaded.competencies_file
         out.append(replace(issue, file=file) if file else issue)
     return out
