@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+import os
+
 import click
 
 if TYPE_CHECKING:
@@ -102,5 +104,5 @@ def build(data_dir: str, dist: str, base: str | None, download_base: str | None,
     if summary.report is not None and summary.warnings:
         click.echo(to_text(summary.report), err=True, nl=False)
         click.echo(f"built with {summary.warnings} warning(s), also in "
-                   f"{dist}/validation-report.json (--strict refuses them)", err=True)
+                   f"{os.path.join(dist, 'validation-report.json')} (--strict refuses them)", err=True)
     Console(highlight=False).print(_summary_table(summary))
