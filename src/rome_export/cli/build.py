@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
-
 import os
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -103,6 +102,7 @@ def build(data_dir: str, dist: str, base: str | None, download_base: str | None,
         return
     if summary.report is not None and summary.warnings:
         click.echo(to_text(summary.report), err=True, nl=False)
-        click.echo(f"built with {summary.warnings} warning(s), also in "
-                   f"{os.path.join(dist, 'validation-report.json')} (--strict refuses them)", err=True)
+        report = os.path.join(dist, "validation-report.json")
+        click.echo(f"built with {summary.warnings} warning(s), also in {report} "
+                   "(--strict refuses them)", err=True)
     Console(highlight=False).print(_summary_table(summary))
