@@ -11,6 +11,7 @@ that the caller can locate them in the source files.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -372,8 +373,13 @@ def _job_content(job: JobSheet, file: str, titles: TitleIndex) -> Iterator[Findi
 
 def _names_in(words: list[str], own: set[tuple[str, ...]], *indexes: TitleIndex) -> str | None:
     """The first title of another job (or mobility target) that the words contain."""
-    for start in range(len(words) - 1):
-        key = (words[start], words[start + 1])
+    pairs = list(itertools.pairwise(words))
+    hits = set().union(*(index.keys() & set(pairs) for index in indexes))  # C-speed filter
+    if not hits:
+        return None
+    for start, key in enumerate(pairs):
+        if key not in hits:
+            continue
         for index in indexes:
             for candidate, title in index.get(key, ()):
                 if (
