@@ -253,3 +253,14 @@ def test_a_control_character_in_a_text_is_refused_with_its_code_point(runner, re
     error = next(i for i in found if i["severity"] == "error")
     assert (error["code"], error["path"]) == ("bad-format", "alt_titles.fr[0]")
     assert "U+0007" in error["message"]
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(runner, ref_copy,
+                                                                       monkeypatch):
+    from rome_export import sources
+
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 1000)
+    code, found = issues(runner, str(ref_copy))
+    assert code == 1
+    too_large = sorted(Path(i["file"]).name for i in found if i["code"] == "file-too-large")
+    assert too_large == ["competencies.yaml", "dataset.yaml", "office-manager.yaml"]

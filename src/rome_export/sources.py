@@ -108,17 +108,17 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Issue]]:
     Raises :class:`OperationalError` when the file cannot be read at all.
     """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        with open(path, "rb") as stream:  # one read, never more than the limit in memory
+            data = stream.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
             return None, [
                 _issue(
                     "file-too-large",
-                    f"file is {size:,} bytes; the limit is "
-                    f"{MAX_FILE_BYTES:,} (is it really a referential file?)",
+                    f"file is larger than the limit of {MAX_FILE_BYTES:,} bytes "
+                    "(is it really a referential file?)",
                     display,
                 )
             ]
-        data = path.read_bytes()
     except IsADirectoryError as exc:
         raise UsageError(f"{display}: is a directory, not a file") from exc
     except OSError as exc:
@@ -453,7 +453,10 @@ def discover(root: Path) -> list[Path]:
     files = [root / n for n in (DATASET_FILE, COMPETENCIES_FILE) if (root / n).is_file()]
     jobs = root / JOBS_DIR
     if jobs.is_dir():
-        files += sorted(p for p in jobs.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+        with os.scandir(jobs) as entries:  # scandir knows the file types: no stat per file
+            names = sorted(e.name for e in entries
+                           if e.name.endswith(YAML_SUFFIXES) and e.is_file())
+        files += [jobs / name for name in names]
     return files
 
 
