@@ -264,3 +264,10 @@ def test_a_file_over_the_size_limit_is_refused_without_reading_it_all(runner, re
     assert code == 1
     too_large = sorted(Path(i["file"]).name for i in found if i["code"] == "file-too-large")
     assert too_large == ["competencies.yaml", "dataset.yaml", "office-manager.yaml"]
+
+
+def test_an_unquoted_yaml_boolean_gets_a_hint_to_quote_it(runner, ref_copy):
+    edit(ref_copy / JOB, "  - Assistant RH", "  - yes")
+    _, found = issues(runner, str(ref_copy))
+    error = next(i for i in found if i["severity"] == "error")
+    assert error["code"] == "wrong-type" and "put it in quotes" in error["message"]

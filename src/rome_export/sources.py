@@ -13,6 +13,7 @@ its issues needs a location, so valid files cost one parse.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -381,7 +382,10 @@ def _describe(err: Any, parts: Sequence[str | int]) -> tuple[str, str]:
         return "out-of-range", f"{name} = {given!r}: {err['msg'].lower()}"
     if kind.endswith("_type") or kind in ("literal_error", "enum"):
         shown = repr(given) if not isinstance(given, dict | list) else type(given).__name__
-        return "wrong-type", f"{name}: {err['msg'].lower()} (got {shown})"
+        hint = ""
+        if kind == "string_type" and isinstance(given, bool | int | float | dt.date):
+            hint = "; YAML reads it as a number, date or yes/no boolean: put it in quotes"
+        return "wrong-type", f"{name}: {err['msg'].lower()} (got {shown}){hint}"
     if kind == "value_error":
         return "invalid-value", str(err["msg"]).removeprefix("Value error, ")
     return "invalid-value", f"{name}: {err['msg']}"
