@@ -207,18 +207,21 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
         # N-Triples first, from one walk of the model; the other RDF writers parse it
         # back (streaming, in Rust) instead of walking the model again: one walk costs
         # ~3 s at 10,000 sheets, and holding the triples in memory ~1 GB.
-        first = {"nt": 0, "nq": 1}  # N-Quads is N-Triples plus the graph; TriG parses it
-        formats = sorted(FORMATS.values(), key=lambda f: first.get(f.name, 2))
+        # N-Quads is N-Triples plus the graph; TriG is the Turtle inside a graph block
+        first = {"nt": 0, "nq": 1, "ttl": 2}
+        formats = sorted(FORMATS.values(), key=lambda f: first.get(f.name, 3))
         options: dict[str, object] = {}
         for n, fmt in enumerate(formats):
             step(f"{fmt.description}", n, len(formats))
             name = f"{REFERENTIAL_STEM}{fmt.extension}"
             with bundle.open(name) as out:
                 count = fmt.writer()(ref, out, base=base, options=options)
-            if fmt.name in ("nt", "nq"):
-                options["ntriples" if fmt.name == "nt" else "nquads"] = bundle.path_of(name)
+            if fmt.name in ("nt", "nq", "ttl"):
+                key = {"nt": "ntriples", "nq": "nquads", "ttl": "turtle"}[fmt.name]
+                options[key] = bundle.path_of(name)
             if fmt.name == "nt":
                 summary.triples = count
+                options["statements"] = count
         # 2. one JSON-LD document per job, by the JSON-LD module of the registry
         import importlib
 

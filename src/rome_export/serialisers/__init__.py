@@ -11,7 +11,7 @@ options: Mapping[str, object] | None = None) -> int`` and returns the number of 
 files itself. ``options["ntriples"]``, when given, is the path of the referential's
 N-Triples already written with the same base: the RDF writers parse it back rather than
 walk the model again (``build`` writes every syntax with one walk); ``options["nquads"]``
-likewise for the quad syntaxes.
+likewise for the quad syntaxes, and ``options["turtle"]`` lets TriG wrap the Turtle.
 """
 
 from __future__ import annotations

@@ -29,11 +29,20 @@ ExtraCheck = Callable[["Loaded"], Iterable[Issue]]
 
 def validate_loaded(loaded: Loaded, extra: Sequence[ExtraCheck] = ()) -> Report:
     """Run layers 2 and 3 (and any ``extra`` checks) on what layer 1 loaded."""
+    import gc
+
     from rome_export.sources import Locator
     from rome_export.validation import rules
 
     locator = Locator()
-    for finding in (*rules.integrity(loaded), *rules.content(loaded)):
+    # Everything layer 1 made stays alive to the end: freezing it spares the collector
+    # from scanning millions of objects again and again (-25 % at 10,000 sheets, bench/).
+    gc.freeze()
+    try:
+        findings = [*rules.integrity(loaded), *rules.content(loaded)]
+    finally:
+        gc.unfreeze()
+    for finding in findings:
         issue = finding.issue
         path = loaded.paths.get(issue.file or "")
         where = locator.locate(path, finding.parts) if path is not None else None
