@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import click
 
+from rome_export.cli.options import catalogue_options
+
 FORMATS = ("table", "csv", "yaml")
 
 
 @click.command()
 @click.argument("data_dir", type=click.Path(path_type=str))
-@click.option(
-    "--rome",
-    "rome_dir",
-    type=click.Path(exists=True, file_okay=False),
-    help="ROME 4.0 CSV folder (unix_*_v460_utf8.csv files).",
-)
-@click.option(
-    "--esco",
-    "esco_paths",
-    multiple=True,
-    type=click.Path(exists=True),
-    help="ESCO occupations_<lang>.csv, or its folder; repeat for more languages "
-    "(occupations_fr.csv adds French labels). ISCOGroups_*.csv beside it "
-    "names the ISCO-08 groups.",
-)
+@catalogue_options
 @click.option(
     "--format",
     "fmt",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from rome_export.cli.options import catalogue_options
+
 FORMAT_CHOICES = ("text", "json", "junit", "github", "sarif")
 
 
@@ -24,20 +26,7 @@ FORMAT_CHOICES = ("text", "json", "junit", "github", "sarif")
     type=click.Path(dir_okay=False, writable=True),
     help="Write the report to this file instead of stdout.",
 )
-@click.option(
-    "--rome",
-    "rome_dir",
-    type=click.Path(exists=True, file_okay=False),
-    help="ROME 4.0 CSV folder: check that every mapped ROME code exists.",
-)
-@click.option(
-    "--esco",
-    "esco_file",
-    multiple=True,
-    type=click.Path(exists=True),
-    help="ESCO occupations CSV (or its folder; repeatable): check that every mapped ESCO "
-    "IRI and ISCO code exists.",
-)
+@catalogue_options
 @click.option(
     "--outputs",
     is_flag=True,
@@ -50,7 +39,7 @@ def validate(
     fmt: str,
     output: str | None,
     rome_dir: str | None,
-    esco_file: tuple[str, ...],
+    esco_paths: tuple[str, ...],
     outputs: bool,
 ) -> None:
     """Validate referential directories or single YAML files.
@@ -74,10 +63,10 @@ def validate(
     from rome_export.validation.formats import RENDERERS
 
     extra: list[validation.ExtraCheck] = []
-    if rome_dir or esco_file:
+    if rome_dir or esco_paths:
         from rome_export.link import catalogue_check
 
-        extra.append(catalogue_check(rome_dir=rome_dir, esco_file=list(esco_file) or None))
+        extra.append(catalogue_check(rome_dir=rome_dir, esco_file=list(esco_paths) or None))
     if outputs:
         from rome_export.validation import shacl, skos
 
