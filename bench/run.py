@@ -244,6 +244,10 @@ class Bench:
             for name in CHILD_STAGES:
                 if name in self.args.skip:
                     continue
+                if name == "shacl" and n > self.args.shacl_max:
+                    self.record(name, n, None, note=f"skipped: pySHACL above --shacl-max "
+                                f"{self.args.shacl_max:,} sheets (minutes, GBs)")
+                    continue
                 self.child(name, n, data, out)
                 for f in out.iterdir():  # keep the disk from filling up at 10,000 sheets
                     f.unlink() if f.is_file() else shutil.rmtree(f)
@@ -358,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline-size", type=int, default=2000)
     p.add_argument("--skip-baseline", action="store_true")
     p.add_argument("--skip", action="append", default=[], help="skip a child stage by name")
+    p.add_argument("--shacl-max", type=int, default=1000,
+                   help="run pySHACL only up to this many sheets (default 1,000)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "rxbench"),
                    help="where generated referentials are kept between runs")
