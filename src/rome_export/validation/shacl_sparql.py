@@ -348,13 +348,21 @@ def _focus(targets: list[str], subclasses: bool) -> str:
 
 
 def _store(data: Store | Iterable[Triple | Quad]) -> Store:
+    """The data in an embedded store: statements streamed to N-Triples in a temporary file,
+    then bulk-loaded by Rust, so that neither a list of triples nor the whole text is held
+    in Python memory (at 10,000 sheets a list alone is ~1 GB)."""
     if isinstance(data, Store):
         return data
+    import tempfile
+
     store = Store()
-    nt = serialize((t if isinstance(t, Triple) else Triple(t.subject, t.predicate, t.object)
-                    for t in data), None, RdfFormat.N_TRIPLES)
-    if nt:
-        store.bulk_load(nt, RdfFormat.N_TRIPLES)
+    triples = (t if isinstance(t, Triple) else Triple(t.subject, t.predicate, t.object)
+               for t in data)
+    with tempfile.NamedTemporaryFile(suffix=".nt") as tmp:
+        serialize(triples, tmp, RdfFormat.N_TRIPLES)
+        tmp.flush()
+        if tmp.tell():
+            store.bulk_load(path=tmp.name, format=RdfFormat.N_TRIPLES)
     return store
 
 
@@ -415,9 +423,9 @@ def check_shapes(data: Store | Iterable[Triple | Quad]) -> list[Issue]:
 
 
 def check_referential(referential: Referential, base: str | None = None) -> list[Issue]:
-    from rome_export.serialisers.triples import build
+    from rome_export.serialisers.triples import triples
 
-    return check_shapes(build(referential, base))
+    return check_shapes(triples(referential, base))
 
 
 def check(loaded: Loaded) -> list[Issue]:
