@@ -83,3 +83,25 @@ def test_refuses_a_non_empty_directory(generated: Path) -> None:
     )
     assert proc.returncode == 2
     assert "not empty" in proc.stderr
+
+
+RUN = GENERATE.parent / "run.py"
+
+
+@pytest.mark.parametrize("stage", ["load", "export nt", "shacl-sparql"])
+def test_harness_stage_runs_on_generated_data(generated: Path, tmp_path: Path,
+                                              stage: str) -> None:
+    """bench/run.py's stage scripts still work against the library they measure."""
+    import json
+
+    proc = subprocess.run(
+        [sys.executable, str(RUN), "--child", stage, str(generated), str(tmp_path)],
+        capture_output=True, text=True, check=True,
+    )
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH-RESULT ")][-1]
+    result = json.loads(line.removeprefix("BENCH-RESULT "))
+    assert "na" not in result and result["seconds"] >= 0 and result["cpu"] >= 0
+    if stage == "export nt":
+        assert result["triples"] > 12 * 200
+    if stage == "shacl-sparql":
+        assert result["issues"] == 0
