@@ -78,3 +78,17 @@ def test_any_text_survives_a_yaml_round_trip(title, purpose, example):
     data, issues = parse_yaml(dump_job(job), "x.yaml")
     assert issues == []
     assert JobSheet.model_validate(data) == job
+
+
+def test_a_value_used_twice_is_dumped_twice_not_as_an_alias():
+    """Regression: one date object for source.retrieved and modified made an anchor and an
+    alias, which the loader then refused (found by bench/generate.py)."""
+    import datetime as dt
+
+    day = dt.date(2026, 1, 1)
+    job = JobSheet(id="x", title={"fr": "X"}, source={"url": "https://x.org/a", "retrieved": day},
+                   modified=day)
+    text = dump_job(job)
+    assert "&" not in text and "*" not in text
+    data, issues = parse_yaml(text, "x.yaml")
+    assert issues == [] and JobSheet.model_validate(data) == job

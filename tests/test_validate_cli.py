@@ -234,8 +234,9 @@ def test_a_sheet_with_schema_errors_still_gets_its_integrity_checked(runner, ref
     assert not [i for i in found if i["file"].endswith(JOB) and i["severity"] == "warning"]
 
 
-def test_outputs_runs_the_skos_and_shacl_checks_on_the_export(runner, ref_copy):
-    code, found = issues(runner, "--outputs", str(ref_copy))
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_outputs_runs_the_skos_and_shacl_checks_on_the_export(runner, ref_copy, engine):
+    code, found = issues(runner, "--outputs", "--shacl-engine", engine, str(ref_copy))
     assert code == 0 and {i["code"] for i in found if i["code"].startswith("skos")} == set()
     # an alternative title equal to the title: SKOS disjoint labels (qSKOS)
     edit(ref_copy / JOB, "    - Assistant RH", "    - Office Manager")

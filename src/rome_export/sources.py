@@ -616,7 +616,8 @@ def load(path: str | os.PathLike[str]) -> Referential:
 
 
 class _Dumper(yaml.CSafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # the loader refuses aliases: an object used twice is written twice
 
 
 def _represent_str(dumper: _Dumper, value: str) -> yaml.Node:
