@@ -195,3 +195,36 @@ def test_every_format_round_trips_under_another_base(fmt: str, base: str, sink, 
     by_rapper = parse_rapper(fmt, data, tmp_path)
     if by_rapper is not None:
         assert by_rapper == expected
+
+
+def test_no_statement_is_written_twice_when_two_links_target_one_sheet() -> None:
+    """Regression (bench): a provenance and an evolution to the same sheet wrote
+    skos:related twice, so N-Triples had duplicate lines and the counts were off."""
+    import json
+
+    from rome_export.serialisers import FORMATS
+
+    jobs = [{"id": "a", "title": {"fr": "A"},
+             "mobility": [{"target": "b", "direction": "provenance"},
+                          {"target": "b", "direction": "evolution"}]},
+            {"id": "b", "title": {"fr": "B"}}]
+    ref = referential(jobs=jobs)
+    stream = io.BytesIO()
+    FORMATS["nt"].writer()(ref, stream)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == len(set(lines))
+    stream = io.BytesIO()
+    FORMATS["jsonld"].writer()(ref, stream)
+    found = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            found.extend(v for k, v in value.items() if k == "related")
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(json.loads(stream.getvalue()))
+    assert found and all(not isinstance(v, list) or len(v) == len(set(v)) for v in found)

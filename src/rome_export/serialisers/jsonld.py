@@ -177,7 +177,8 @@ def job_node(job: JobSheet, refs: Mapping[str, Node], iris: Iris, extra: Iris) -
     if job.family is not None:
         node["broader"] = iris.family(job.family.id)
     _put_list(node, "hasCompetency", [iris.competency(r.competency) for r in job.requirements])
-    _put_list(node, "related", [iris.job(m.target) for m in job.mobility if m.target])
+    _put_list(node, "related",
+              [iris.job(t) for t in dict.fromkeys(m.target for m in job.mobility if m.target)])
     _put_list(node, "romeCode", [m.code for m in job.mappings.rome])
     _put_list(node, "occupationalCategory", [
         {"id": extra.rome_code(m.code), "type": ["CategoryCode"], "codeValue": m.code,

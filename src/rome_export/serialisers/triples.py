@@ -257,9 +257,9 @@ def _job(job: JobSheet, nodes: _Nodes, extra: Iris) -> Iterator[Triple]:
     # Shortcuts first (DESIGN: rx:hasCompetency, skos:related), then the n-ary nodes.
     for req in job.requirements:
         yield Triple(s, _HAS_COMPETENCY, nodes.competency(req.competency))
-    for link in job.mobility:
-        if link.target is not None:
-            yield Triple(s, _RELATED, nodes.job(link.target))
+    # two links to one sheet (a provenance and an evolution) are one skos:related
+    for target in dict.fromkeys(link.target for link in job.mobility if link.target):
+        yield Triple(s, _RELATED, nodes.job(target))
     for m in job.mappings.rome:
         yield Triple(s, V["romeCode"], Literal(m.code))
         yield Triple(s, V["occupationalCategory"], NamedNode(extra.rome_code(m.code)))
