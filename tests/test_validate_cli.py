@@ -272,3 +272,15 @@ def test_an_unquoted_yaml_boolean_gets_a_hint_to_quote_it(runner, ref_copy):
     _, found = issues(runner, str(ref_copy))
     error = next(i for i in found if i["severity"] == "error")
     assert error["code"] == "wrong-type" and "put it in quotes" in error["message"]
+
+
+def test_text_report_with_a_limit_lists_the_first_issues_and_counts_the_rest(data_dir):
+    from rome_export.validation import validate
+    from rome_export.validation.formats import to_text
+
+    text = to_text(validate([data_dir]), limit=2)
+    lines = text.splitlines()
+    assert sum("  warning  " in line for line in lines) == 2
+    assert "… and 4 more: 1 example-names-other-job, 1 missing-level-descriptors, "\
+        "2 unknown-expected-level" in lines
+    assert lines[-1] == "valid: 0 errors, 6 warnings in 3 files checked"

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+MAX_SHOWN = 50
+"""Warnings listed on the terminal after a build; the report in DIST has all of them."""
+
 if TYPE_CHECKING:
     from rome_export.build import BuildSummary
 
@@ -101,7 +104,8 @@ def build(data_dir: str, dist: str, base: str | None, download_base: str | None,
     if quiet:
         return
     if summary.report is not None and summary.warnings:
-        click.echo(to_text(summary.report), err=True, nl=False)
+        # the full list is in the bundle; a terminal needs the first ones and the counts
+        click.echo(to_text(summary.report, limit=MAX_SHOWN), err=True, nl=False)
         report = os.path.join(dist, "validation-report.json")
         click.echo(f"built with {summary.warnings} warning(s), also in {report} "
                    "(--strict refuses them)", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from itertools import groupby
 from xml.sax.saxutils import escape, quoteattr
@@ -27,16 +28,25 @@ def _summary(report: Report) -> str:
     return f"{verdict}: {e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)} in {files} checked"
 
 
-def to_text(report: Report) -> str:
-    """Issues grouped by file, one per line, then a summary line."""
+def to_text(report: Report, limit: int | None = None) -> str:
+    """Issues grouped by file, one per line, then a summary line.
+
+    With ``limit``, only the first issues are listed, then a count of the rest by code.
+    """
     lines: list[str] = []
-    for file, issues in groupby(report.issues, key=lambda i: i.file or "<referential>"):
+    shown = report.issues if limit is None else report.issues[:limit]
+    for file, issues in groupby(shown, key=lambda i: i.file or "<referential>"):
         lines.append(file)
         for i in issues:
             where = _where(i)
             path = f" [{i.path}]" if i.path else ""
             lines.append(f"  {where:>7}  {i.severity.value:<7}  {i.code}: {i.message}{path}")
         lines.append("")
+    rest = report.issues[len(shown):]
+    if rest:
+        counts = Counter(i.code for i in rest)
+        by_code = ", ".join(f"{n} {code}" for code, n in sorted(counts.items()))
+        lines.append(f"… and {len(rest)} more: {by_code}")
     lines.append(_summary(report))
     return "\n".join(lines) + "\n"
 
