@@ -158,6 +158,22 @@ def test_base_download_base_and_date(tmp_path: Path) -> None:
     assert '"2030-01-02"^^xsd:date' in cat and "example.org/rx/" not in cat
 
 
+def test_release_date_is_the_one_dct_modified_of_the_dataset(tmp_path: Path) -> None:
+    """--date must not give {base}dataset two dct:modified once referential and catalogue
+    are loaded together (DCAT-AP: at most one)."""
+    import pyoxigraph as ox
+
+    dist = tmp_path / "d"
+    build(BUILD_DATA, dist, date=__import__("datetime").date(2030, 1, 2))
+    store = ox.Store()
+    for name in ("referential.ttl", "catalogue.ttl"):
+        store.load(path=str(dist / name), format=ox.RdfFormat.TURTLE)
+    rows = list(store.query(  # type: ignore[arg-type]
+        "SELECT DISTINCT ?d ?m WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> ; "
+        "<http://purl.org/dc/terms/modified> ?m }"))
+    assert [row["m"].value for row in rows] == ["2030-01-02"]
+
+
 # --------------------------------------------------------------------------- failures
 
 

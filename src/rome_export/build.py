@@ -326,6 +326,12 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
         raise UsageError(f"{dist} exists and is not a rome-export bundle (no {SUMS_FILE}); "
                          "refusing to replace it", hint="give an empty or new -o directory")
     base = base or ref.dataset.base_iri
+    if date is not None and date != ref.dataset.modified:
+        # The catalogue says the dataset was modified on the release date; the referential
+        # describes the same node ({base}dataset), so it must say the same date, or the two
+        # graphs merged (a triple store, a harvester) give the dataset two dct:modified.
+        ref = ref.model_copy(update={"dataset": ref.dataset.model_copy(
+            update={"modified": date})})
     if download_base is not None and not download_base.endswith("/"):
         download_base += "/"
     summary = BuildSummary(dist=dist, warnings=len(report.warnings), jobs=len(ref.jobs),
