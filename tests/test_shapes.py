@@ -65,6 +65,14 @@ def test_small_schemes_hold_every_value_of_the_model(vocabulary: ox.Store) -> No
             labels = {q.object.language for q in
                       vocabulary.quads_for_pattern(concept, N(SKOS + "prefLabel"), None)}
             assert labels == {"fr", "en"}, concept
+            definitions = {q.object.language for q in
+                           vocabulary.quads_for_pattern(concept, N(SKOS + "definition"), None)}
+            assert definitions == {"fr", "en"}, concept
+        scheme = next(vocabulary.quads_for_pattern(
+            concept, N(SKOS + "inScheme"), None)).object
+        comments = {q.object.language for q in vocabulary.quads_for_pattern(
+            scheme, N("http://www.w3.org/2000/01/rdf-schema#comment"), None)}
+        assert comments == {"fr", "en"}, scheme
 
 
 def test_vocabulary_passes_the_skos_checks(vocabulary: ox.Store) -> None:
