@@ -174,6 +174,23 @@ def test_release_date_is_the_one_dct_modified_of_the_dataset(tmp_path: Path) -> 
     assert [row["m"].value for row in rows] == ["2030-01-02"]
 
 
+def test_bundle_does_not_depend_on_the_path_it_was_built_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The validation report in the bundle named files by the path given to build (an
+    absolute path leaked the builder's directories, and the bytes changed with it)."""
+    data = tmp_path / "src" / "data"
+    shutil.copytree(BUILD_DATA, data)
+    build(data, tmp_path / "abs")
+    monkeypatch.chdir(tmp_path / "src")
+    build("data", tmp_path / "rel")
+    assert snapshot(tmp_path / "abs") == snapshot(tmp_path / "rel")
+    report = json.loads((tmp_path / "abs" / "validation-report.json").read_text("utf-8"))
+    files = {issue["file"] for issue in report["issues"]}
+    assert files and all(f is None or not f.startswith(("/", "data")) for f in files), files
+    assert str(tmp_path) not in (tmp_path / "abs" / "validation-report.json").read_text()
+
+
 # --------------------------------------------------------------------------- failures
 
 
