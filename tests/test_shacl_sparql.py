@@ -74,6 +74,13 @@ MUTATIONS: dict[str, Callable[[str], str]] = {
     "level IRI out of pattern": _add(f"<{BASE}level/9> <http://www.w3.org/1999/02/22-rdf-syntax"
                                      f"-ns#type> <{RX}ProficiencyLevel> ."),
     "broader as a literal": _add(f'{JOB} <{SKOS}broader> "famille" .'),
+    # the shapes accepted these before (review): a job in the wrong scheme, a mission at
+    # position 0
+    "job in the competencies scheme": _sub(
+        rf"({re.escape(JOB)} <{SKOS}inScheme> <{re.escape(BASE)}scheme/)jobs>",
+        r"\g<1>competencies>", 1),
+    "mission at position 0": _sub(
+        rf"(/mission/1> <{RX}position> )\"1\"", r'\g<1>"0"', 1),
 }
 
 
