@@ -191,6 +191,24 @@ def test_bundle_does_not_depend_on_the_path_it_was_built_from(
     assert str(tmp_path) not in (tmp_path / "abs" / "validation-report.json").read_text()
 
 
+def test_hash_base_builds_with_download_urls_outside_the_fragment(tmp_path: Path) -> None:
+    """A base ending with '#' is allowed, but build died (exit 3, "internal error") making
+    the default download base: https://x/ref#release/…/file#distribution is no IRI."""
+    import pyoxigraph as ox
+
+    dist = tmp_path / "d"
+    build(BUILD_DATA, dist, base="https://other.example/ref#")
+    assert "<https://other.example/ref#job/office-manager>" in (
+        dist / "referential.nt").read_text("utf-8")
+    graph = ox.parse(path=str(dist / "catalogue.ttl"), format=ox.RdfFormat.TURTLE)
+    urls = {t.object.value for t in graph
+            if t.predicate.value == "http://www.w3.org/ns/dcat#downloadURL"}
+    assert "https://other.example/ref/release/1.2.0/csv/jobs.csv" in urls
+    assert all("#" not in url for url in urls)
+    with pytest.raises(UsageError, match="download-base"):
+        build(BUILD_DATA, tmp_path / "e", download_base="https://cdn.example/r#x")
+
+
 # --------------------------------------------------------------------------- failures
 
 

@@ -332,6 +332,10 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
         # graphs merged (a triple store, a harvester) give the dataset two dct:modified.
         ref = ref.model_copy(update={"dataset": ref.dataset.model_copy(
             update={"modified": date})})
+    if download_base is not None and ("#" in download_base or "?" in download_base):
+        raise UsageError(f"--download-base {download_base!r}: give the URL of a folder, "
+                         "without '#' or '?' (the catalogue adds #distribution and #checksum "
+                         "to each file's URL)")
     if download_base is not None and not download_base.endswith("/"):
         download_base += "/"
     summary = BuildSummary(dist=dist, warnings=len(report.warnings), jobs=len(ref.jobs),
