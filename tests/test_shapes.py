@@ -55,6 +55,21 @@ def test_every_rx_term_is_defined_with_french_and_english_labels_and_comments(
             assert {"fr", "en"} <= langs, (iri, prop)
 
 
+def test_no_object_or_datatype_property_below_an_annotation_property(
+    vocabulary: ox.Store,
+) -> None:
+    """OWL 2 DL: rx:feminineLabel was a DatatypeProperty sub-property of rdfs:label."""
+    rows = vocabulary.query(
+        "PREFIX owl: <http://www.w3.org/2002/07/owl#> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?p WHERE { ?p a ?kind ; rdfs:subPropertyOf ?q . "
+        "VALUES ?kind { owl:DatatypeProperty owl:ObjectProperty } "
+        "VALUES ?q { rdfs:label rdfs:comment "
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> "
+        "<http://www.w3.org/2004/02/skos/core#altLabel> } }")
+    assert [row["p"].value for row in rows] == []  # type: ignore[union-attr]
+
+
 def test_small_schemes_hold_every_value_of_the_model(vocabulary: ox.Store) -> None:
     from typing import get_args
 
