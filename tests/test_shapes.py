@@ -189,6 +189,10 @@ def test_exports_pass_the_skos_checks(referential, sink_triples) -> None:  # typ
         ([("job/office-manager", "broader", "job/charge-de-communication"),
           ("job/charge-de-communication", "inScheme", "scheme/jobs")],
          ("job/office-manager", "skos-top-concept-has-broader")),
+        ([("job/x", "related", "job/office-manager")],
+         ("job/x", "skos-unidirectional-relation")),
+        ([("family/services-generaux", "narrower", "job/x")],
+         ("family/services-generaux", "skos-unidirectional-relation")),
     ],
 )
 def test_skos_checks_find_each_qskos_issue(sink_triples, extra, expected) -> None:  # type: ignore[no-untyped-def]
