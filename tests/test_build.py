@@ -158,6 +158,57 @@ def test_base_download_base_and_date(tmp_path: Path) -> None:
     assert '"2030-01-02"^^xsd:date' in cat and "example.org/rx/" not in cat
 
 
+def test_release_date_is_the_one_dct_modified_of_the_dataset(tmp_path: Path) -> None:
+    """--date must not give {base}dataset two dct:modified once referential and catalogue
+    are loaded together (DCAT-AP: at most one)."""
+    import pyoxigraph as ox
+
+    dist = tmp_path / "d"
+    build(BUILD_DATA, dist, date=__import__("datetime").date(2030, 1, 2))
+    store = ox.Store()
+    for name in ("referential.ttl", "catalogue.ttl"):
+        store.load(path=str(dist / name), format=ox.RdfFormat.TURTLE)
+    rows = list(store.query(  # type: ignore[arg-type]
+        "SELECT DISTINCT ?d ?m WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> ; "
+        "<http://purl.org/dc/terms/modified> ?m }"))
+    assert [row["m"].value for row in rows] == ["2030-01-02"]
+
+
+def test_bundle_does_not_depend_on_the_path_it_was_built_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The validation report in the bundle named files by the path given to build (an
+    absolute path leaked the builder's directories, and the bytes changed with it)."""
+    data = tmp_path / "src" / "data"
+    shutil.copytree(BUILD_DATA, data)
+    build(data, tmp_path / "abs")
+    monkeypatch.chdir(tmp_path / "src")
+    build("data", tmp_path / "rel")
+    assert snapshot(tmp_path / "abs") == snapshot(tmp_path / "rel")
+    report = json.loads((tmp_path / "abs" / "validation-report.json").read_text("utf-8"))
+    files = {issue["file"] for issue in report["issues"]}
+    assert files and all(f is None or not f.startswith(("/", "data")) for f in files), files
+    assert str(tmp_path) not in (tmp_path / "abs" / "validation-report.json").read_text()
+
+
+def test_hash_base_builds_with_download_urls_outside_the_fragment(tmp_path: Path) -> None:
+    """A base ending with '#' is allowed, but build died (exit 3, "internal error") making
+    the default download base: https://x/ref#release/…/file#distribution is no IRI."""
+    import pyoxigraph as ox
+
+    dist = tmp_path / "d"
+    build(BUILD_DATA, dist, base="https://other.example/ref#")
+    assert "<https://other.example/ref#job/office-manager>" in (
+        dist / "referential.nt").read_text("utf-8")
+    graph = ox.parse(path=str(dist / "catalogue.ttl"), format=ox.RdfFormat.TURTLE)
+    urls = {t.object.value for t in graph
+            if t.predicate.value == "http://www.w3.org/ns/dcat#downloadURL"}
+    assert "https://other.example/ref/release/1.2.0/csv/jobs.csv" in urls
+    assert all("#" not in url for url in urls)
+    with pytest.raises(UsageError, match="download-base"):
+        build(BUILD_DATA, tmp_path / "e", download_base="https://cdn.example/r#x")
+
+
 # --------------------------------------------------------------------------- failures
 
 

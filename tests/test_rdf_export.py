@@ -228,3 +228,36 @@ def test_no_statement_is_written_twice_when_two_links_target_one_sheet() -> None
 
     walk(json.loads(stream.getvalue()))
     assert found and all(not isinstance(v, list) or len(v) == len(set(v)) for v in found)
+
+
+def test_skos_related_is_stated_both_ways() -> None:
+    """qSKOS "unidirectionally related concepts": a mobility link from a to b made a
+    skos:related b, and b said nothing of a; SKOS tools do not infer the inverse."""
+    import json
+
+    import pyoxigraph as ox
+
+    from rome_export.iris import SKOS, Iris
+    from rome_export.serialisers import FORMATS
+    from rome_export.serialisers.jsonld import context, job_documents
+
+    jobs = [{"id": "a", "title": {"fr": "A"}, "mobility": [{"target": "b"}, {"target": "c"}]},
+            {"id": "b", "title": {"fr": "B"}, "mobility": [{"target": "a"}]},
+            {"id": "c", "title": {"fr": "C"}}]
+    ref = referential(jobs=jobs)
+    iris = Iris(ref.dataset.base_iri)
+    stream = io.BytesIO()
+    FORMATS["nt"].writer()(ref, stream)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == len(set(lines))
+    graph = ox.parse(stream.getvalue(), format=ox.RdfFormat.N_TRIPLES)
+    related = {(t.subject.value, t.object.value) for t in graph
+               if t.predicate.value == f"{SKOS}related"}
+    pairs = {("a", "b"), ("b", "a"), ("a", "c"), ("c", "a")}
+    assert related == {(iris.job(x), iris.job(y)) for x, y in pairs}
+    # the per-job JSON-LD document of c says it too
+    docs = {job.id: json.loads(data) for job, data in job_documents(ref)}
+    docs["c"]["@context"] = context()
+    c_graph = {(q.subject.value, q.predicate.value, q.object.value) for q in
+               ox.parse(json.dumps(docs["c"]).encode(), format=ox.RdfFormat.JSON_LD)}
+    assert (iris.job("c"), f"{SKOS}related", iris.job("a")) in c_graph

@@ -55,6 +55,21 @@ def test_every_rx_term_is_defined_with_french_and_english_labels_and_comments(
             assert {"fr", "en"} <= langs, (iri, prop)
 
 
+def test_no_object_or_datatype_property_below_an_annotation_property(
+    vocabulary: ox.Store,
+) -> None:
+    """OWL 2 DL: rx:feminineLabel was a DatatypeProperty sub-property of rdfs:label."""
+    rows = vocabulary.query(
+        "PREFIX owl: <http://www.w3.org/2002/07/owl#> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?p WHERE { ?p a ?kind ; rdfs:subPropertyOf ?q . "
+        "VALUES ?kind { owl:DatatypeProperty owl:ObjectProperty } "
+        "VALUES ?q { rdfs:label rdfs:comment "
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> "
+        "<http://www.w3.org/2004/02/skos/core#altLabel> } }")
+    assert [row["p"].value for row in rows] == []  # type: ignore[union-attr]
+
+
 def test_small_schemes_hold_every_value_of_the_model(vocabulary: ox.Store) -> None:
     from typing import get_args
 
@@ -65,6 +80,14 @@ def test_small_schemes_hold_every_value_of_the_model(vocabulary: ox.Store) -> No
             labels = {q.object.language for q in
                       vocabulary.quads_for_pattern(concept, N(SKOS + "prefLabel"), None)}
             assert labels == {"fr", "en"}, concept
+            definitions = {q.object.language for q in
+                           vocabulary.quads_for_pattern(concept, N(SKOS + "definition"), None)}
+            assert definitions == {"fr", "en"}, concept
+        scheme = next(vocabulary.quads_for_pattern(
+            concept, N(SKOS + "inScheme"), None)).object
+        comments = {q.object.language for q in vocabulary.quads_for_pattern(
+            scheme, N("http://www.w3.org/2000/01/rdf-schema#comment"), None)}
+        assert comments == {"fr", "en"}, scheme
 
 
 def test_vocabulary_passes_the_skos_checks(vocabulary: ox.Store) -> None:
@@ -166,6 +189,10 @@ def test_exports_pass_the_skos_checks(referential, sink_triples) -> None:  # typ
         ([("job/office-manager", "broader", "job/charge-de-communication"),
           ("job/charge-de-communication", "inScheme", "scheme/jobs")],
          ("job/office-manager", "skos-top-concept-has-broader")),
+        ([("job/x", "related", "job/office-manager")],
+         ("job/x", "skos-unidirectional-relation")),
+        ([("family/services-generaux", "narrower", "job/x")],
+         ("family/services-generaux", "skos-unidirectional-relation")),
     ],
 )
 def test_skos_checks_find_each_qskos_issue(sink_triples, extra, expected) -> None:  # type: ignore[no-untyped-def]

@@ -113,6 +113,11 @@ BAD_EDITS = [
     ),
     (JOB, "    - code: M1604", "    - code: M16042", "bad-format", "mappings.rome[0].code"),
     (JOB, '    - code: "3341"', "    - code: 3341", "wrong-type", "mappings.isco[0].code"),
+    # two mappings to one ROME code merged into one RDF node with two match types
+    # (review): an integrity error, located at the second one
+    (JOB, "  rome:\n    - code: M1604",
+     "  rome:\n    - code: M1604\n      match: relatedMatch\n    - code: M1604",
+     "duplicate-mapping", "mappings.rome[1]"),
 ]
 
 

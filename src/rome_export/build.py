@@ -340,6 +340,16 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
         raise UsageError(f"{dist} exists and is not a rome-export bundle (no {SUMS_FILE}); "
                          "refusing to replace it", hint="give an empty or new -o directory")
     base = base or ref.dataset.base_iri
+    if date is not None and date != ref.dataset.modified:
+        # The catalogue says the dataset was modified on the release date; the referential
+        # describes the same node ({base}dataset), so it must say the same date, or the two
+        # graphs merged (a triple store, a harvester) give the dataset two dct:modified.
+        ref = ref.model_copy(update={"dataset": ref.dataset.model_copy(
+            update={"modified": date})})
+    if download_base is not None and ("#" in download_base or "?" in download_base):
+        raise UsageError(f"--download-base {download_base!r}: give the URL of a folder, "
+                         "without '#' or '?' (the catalogue adds #distribution and #checksum "
+                         "to each file's URL)")
     if download_base is not None and not download_base.endswith("/"):
         download_base += "/"
     summary = BuildSummary(dist=dist, warnings=len(report.warnings), jobs=len(ref.jobs),
@@ -350,7 +360,8 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
         tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a bundle is public
         bundle = _Bundle(tmp)
-        _write_bundle(bundle, ref, report, base=base, download_base=download_base,
+        _write_bundle(bundle, ref, _portable(report, Path(data_dir)), base=base,
+                      download_base=download_base,
                       date=date, progress=progress, summary=summary)
         _swap(tmp, dist)
         tmp = None
@@ -361,6 +372,32 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
             shutil.rmtree(tmp, ignore_errors=True)
     summary.files = sorted(bundle.files, key=lambda f: f.path)
     return summary
+
+
+def _portable(report: Report, data_dir: Path) -> Report:
+    """The report as the bundle publishes it: files named relative to the data directory.
+
+    The terminal shows paths as the user gave them; a published file must not carry the
+    builder's directories (they leak, and the bundle's bytes would depend on the path the
+    build was run with).
+    """
+    from dataclasses import replace
+
+    from rome_export.validation.report import Report
+
+    root = data_dir.absolute()
+
+    def relative(file: str | None) -> str | None:
+        if file is None:
+            return None
+        try:
+            return Path(file).absolute().relative_to(root).as_posix()
+        except ValueError:
+            return Path(file).name
+
+    out = Report(replace(i, file=relative(i.file)) for i in report.issues)
+    out.files_checked = report.files_checked
+    return out
 
 
 def _umask() -> int:

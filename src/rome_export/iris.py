@@ -132,8 +132,16 @@ class ReleaseIris:
 
 
 def default_download_base(base: str, version: str) -> str:
-    """Where a release's files are assumed to be served when no download base is given."""
-    return f"{base}release/{version}/"
+    """Where a release's files are assumed to be served when no download base is given.
+
+    A base ending with ``#`` (a hash namespace) names a document: the files go below it,
+    not inside its fragment, which no client downloads and which would give the
+    ``…#distribution`` IRIs a second ``#``.
+    """
+    root = base.split("#", 1)[0]
+    if not root.endswith("/"):
+        root += "/"
+    return f"{root}release/{version}/"
 
 
 def isco_group(code: str) -> str:

@@ -30,7 +30,7 @@ from rome_export.serialisers.terms import (
     ROME_CODE_SET_NAME,
     SCHEME_LABELS,
 )
-from rome_export.serialisers.triples import base_of
+from rome_export.serialisers.triples import base_of, mobility_sources, related_jobs
 from rome_export.util import gc_tuned
 
 if TYPE_CHECKING:
@@ -98,7 +98,8 @@ def document(
         graph.append(node)
     graph.extend(_competency(c, iris) for c in competencies)
     refs = competency_refs(competencies, iris)
-    graph.extend(job_node(j, refs, iris, extra) for j in jobs)
+    sources = mobility_sources(jobs)
+    graph.extend(job_node(j, refs, iris, extra, sources.get(j.id, ())) for j in jobs)
     if any(j.mappings.rome for j in jobs):
         graph.append({"id": extra.rome_code_set(), "type": ["CategoryCodeSet"],
                       "name": ROME_CODE_SET_NAME})
@@ -159,10 +160,13 @@ def _competency(competency: Competency, iris: Iris) -> Node:
     return node
 
 
-def job_node(job: JobSheet, refs: Mapping[str, Node], iris: Iris, extra: Iris) -> Node:
+def job_node(job: JobSheet, refs: Mapping[str, Node], iris: Iris, extra: Iris,
+             sources: Iterable[str] = ()) -> Node:
     """One job sheet as a node object, its n-ary nodes nested (no ``@context``).
 
-    ``refs`` maps a competency id to its reference (see :func:`competency_refs`).
+    ``refs`` maps a competency id to its reference (see :func:`competency_refs`);
+    ``sources`` are the sheets whose mobility links point at this one (``skos:related``
+    both ways, as in the Turtle).
     """
     node: Node = {"id": iris.job(job.id), "type": ["Concept", "JobSheet", "Occupation"],
                   "inScheme": iris.scheme("jobs"), "topConceptOf": iris.scheme("jobs"),
@@ -177,8 +181,7 @@ def job_node(job: JobSheet, refs: Mapping[str, Node], iris: Iris, extra: Iris) -
     if job.family is not None:
         node["broader"] = iris.family(job.family.id)
     _put_list(node, "hasCompetency", [iris.competency(r.competency) for r in job.requirements])
-    _put_list(node, "related",
-              [iris.job(t) for t in dict.fromkeys(m.target for m in job.mobility if m.target)])
+    _put_list(node, "related", [iris.job(t) for t in related_jobs(job, sources)])
     _put_list(node, "romeCode", [m.code for m in job.mappings.rome])
     _put_list(node, "occupationalCategory", [
         {"id": extra.rome_code(m.code), "type": ["CategoryCode"], "codeValue": m.code,
@@ -342,21 +345,25 @@ def write_job_jsonld(
 ) -> int:
     """One job sheet as its own JSON-LD document (its requirements and links nested)."""
     iris = Iris(base_of(referential, base))
-    stream.write(_job_document(job, _cached_refs(referential, iris), iris, options))
+    refs, sources = _cached_refs(referential, iris)
+    stream.write(_job_document(job, refs, iris, options, sources.get(job.id, ())))
     return 1
 
 
-_last_refs: list[tuple[Referential, str, dict[str, Node]]] = []
+_Refs = tuple[dict[str, Node], dict[str, list[str]]]
+_last_refs: list[tuple[Referential, str, _Refs]] = []
 
 
-def _cached_refs(referential: Referential, iris: Iris) -> dict[str, Node]:
-    """The competency references of the last referential seen: a build writes every sheet
-    of one referential in turn, and should not rebuild them 10,000 times."""
+def _cached_refs(referential: Referential, iris: Iris) -> _Refs:
+    """The competency references and mobility sources of the last referential seen: a
+    build writes every sheet of one referential in turn, and should not rebuild them
+    10,000 times."""
     if _last_refs and _last_refs[0][0] is referential and _last_refs[0][1] == iris.base:
         return _last_refs[0][2]
-    refs = competency_refs(referential.competencies, iris)
-    _last_refs[:] = [(referential, iris.base, refs)]
-    return refs
+    cached = (competency_refs(referential.competencies, iris),
+              mobility_sources(sorted(referential.jobs, key=lambda j: j.id)))
+    _last_refs[:] = [(referential, iris.base, cached)]
+    return cached
 
 
 def job_documents(
@@ -368,13 +375,16 @@ def job_documents(
     """Every sheet's own JSON-LD document, sorted by id (for ``export --per-job``)."""
     iris = Iris(base_of(referential, base))
     refs = competency_refs(referential.competencies, iris)
-    for job in sorted(referential.jobs, key=lambda j: j.id):
-        yield job, _job_document(job, refs, iris, options)
+    jobs = sorted(referential.jobs, key=lambda j: j.id)
+    sources = mobility_sources(jobs)
+    for job in jobs:
+        yield job, _job_document(job, refs, iris, options, sources.get(job.id, ()))
 
 
 def _job_document(
-    job: JobSheet, refs: Mapping[str, Node], iris: Iris, options: Mapping[str, object] | None
+    job: JobSheet, refs: Mapping[str, Node], iris: Iris, options: Mapping[str, object] | None,
+    sources: Iterable[str] = (),
 ) -> bytes:
     doc: Node = {"@context": _context_value(options)}
-    doc.update(job_node(job, refs, iris, iris))
+    doc.update(job_node(job, refs, iris, iris, sources))
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)

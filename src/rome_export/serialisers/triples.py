@@ -17,7 +17,7 @@ in ``ontology/vocabulary.ttl``, so that nothing of a sheet is lost.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, get_args
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -90,8 +90,9 @@ def triples(referential: Referential, base: str | None = None) -> Iterator[Tripl
         yield from _competency(competency, iris)
     codes: set[str] = set()
     nodes = _Nodes(iris)
+    sources = mobility_sources(jobs)
     for job in jobs:
-        yield from _job(job, nodes, extra)
+        yield from _job(job, nodes, extra, sources.get(job.id, ()))
         codes.update(m.code for m in job.mappings.rome)
     if codes:
         code_set = NamedNode(extra.rome_code_set())
@@ -102,6 +103,27 @@ def triples(referential: Referential, base: str | None = None) -> Iterator[Tripl
             yield Triple(s, V["type"], V["CategoryCode"])
             yield Triple(s, V["codeValue"], Literal(code))
             yield Triple(s, V["inCodeSet"], code_set)
+
+
+def mobility_sources(jobs: Iterable[JobSheet]) -> dict[str, list[str]]:
+    """Target sheet id → the ids of the sheets whose mobility links point at it, in order.
+
+    skos:related is symmetric, but SKOS tools (qSKOS "unidirectionally related concepts",
+    Skosmos) do not infer the inverse: each job states it towards its sources too.
+    """
+    sources: dict[str, list[str]] = {}
+    for job in jobs:
+        for target in dict.fromkeys(link.target for link in job.mobility if link.target):
+            if target != job.id:
+                sources.setdefault(target, []).append(job.id)
+    return sources
+
+
+def related_jobs(job: JobSheet, sources: Iterable[str] = ()) -> list[str]:
+    """The ids a job is skos:related to: its mobility targets, then the sheets pointing at
+    it, each once (two links to one sheet are one skos:related)."""
+    targets = (link.target for link in job.mobility if link.target)
+    return list(dict.fromkeys((*targets, *sources)))
 
 
 def _dataset(dataset: Dataset, iris: Iris) -> Iterator[Triple]:
@@ -233,7 +255,9 @@ _HAS_COMPETENCY, _RELATED = V["hasCompetency"], V["related"]
 _REQUIREMENT_CLASS, _MOBILITY_CLASS = V["CompetencyRequirement"], V["MobilityLink"]
 
 
-def _job(job: JobSheet, nodes: _Nodes, extra: Iris) -> Iterator[Triple]:
+def _job(
+    job: JobSheet, nodes: _Nodes, extra: Iris, sources: Iterable[str] = ()
+) -> Iterator[Triple]:
     iris = nodes.iris
     s = nodes.job(job.id)
     scheme = nodes.jobs_scheme
@@ -257,9 +281,8 @@ def _job(job: JobSheet, nodes: _Nodes, extra: Iris) -> Iterator[Triple]:
     # Shortcuts first (DESIGN: rx:hasCompetency, skos:related), then the n-ary nodes.
     for req in job.requirements:
         yield Triple(s, _HAS_COMPETENCY, nodes.competency(req.competency))
-    # two links to one sheet (a provenance and an evolution) are one skos:related
-    for target in dict.fromkeys(link.target for link in job.mobility if link.target):
-        yield Triple(s, _RELATED, nodes.job(target))
+    for other in related_jobs(job, sources):
+        yield Triple(s, _RELATED, nodes.job(other))
     for m in job.mappings.rome:
         yield Triple(s, V["romeCode"], Literal(m.code))
         yield Triple(s, V["occupationalCategory"], NamedNode(extra.rome_code(m.code)))

@@ -147,6 +147,7 @@ def _job_integrity(
                 i,
                 "expected_level",
             )
+    yield from _duplicate_mappings(job, file)
     for i, link in enumerate(job.mobility):
         if link.target is None:
             continue
@@ -172,6 +173,33 @@ def _job_integrity(
                 i,
                 "target",
             )
+
+
+def _duplicate_mappings(job: JobSheet, file: str) -> Iterator[Finding]:
+    """One mapping per code or IRI and catalogue: the exports mint one node per target
+    (``job/{id}/mapping/esco/{uuid}``…), so two would merge into one node with two match
+    types and two positions, against the shapes (and a sheet cannot be both a broadMatch
+    and a relatedMatch of one concept)."""
+    catalogues: tuple[tuple[str, list[str]], ...] = (
+        ("rome", [m.code for m in job.mappings.rome]),
+        ("esco", [m.iri for m in job.mappings.esco]),
+        ("isco", [m.code for m in job.mappings.isco]),
+    )
+    for catalogue, keys in catalogues:
+        seen: set[str] = set()
+        for i, key in enumerate(keys):
+            if key in seen:
+                yield _finding(
+                    "duplicate-mapping",
+                    E,
+                    f"'{key}' is mapped twice in {catalogue} (keep one mapping, with one match "
+                    "type)",
+                    file,
+                    "mappings",
+                    catalogue,
+                    i,
+                )
+            seen.add(key)
 
 
 # -------------------------------------------------------------------------- content

@@ -13,6 +13,7 @@ skos-relation-clash           Associative vs. Hierarchical Clashes   error
 skos-orphan-concept           Orphan Concepts                        warning
 skos-omitted-top-concepts     Omitted Top Concepts                   error
 skos-top-concept-has-broader  Top Concept Having Broader Concepts    warning
+skos-unidirectional-relation  Unidirectionally Related Concepts      warning
 skos-empty-label              Empty Labels                           error
 skos-unlabeled-concept        (Missing Labels)                       error
 skos-concept-without-scheme   (Omitted In-Scheme)                    error
@@ -77,6 +78,16 @@ CHECKS: tuple[Check, ...] = (
         SELECT DISTINCT ?c (STR(?b) AS ?detail) WHERE {
           ?s skos:hasTopConcept ?c . ?c skos:broader ?b . ?b skos:inScheme ?s }""",
           "{c} is a top concept of its scheme but has a broader concept there, {detail}"),
+    Check("skos-unidirectional-relation", Severity.WARNING, """
+        SELECT DISTINCT ?c (CONCAT(?name, " <", STR(?d), ">") AS ?detail) WHERE {
+          VALUES (?p ?inverse ?name) {
+            (skos:related skos:related "skos:related")
+            (skos:broader skos:narrower "skos:broader")
+            (skos:narrower skos:broader "skos:narrower")
+            (skos:topConceptOf skos:hasTopConcept "skos:topConceptOf")
+            (skos:hasTopConcept skos:topConceptOf "skos:hasTopConcept") }
+          ?c ?p ?d . FILTER NOT EXISTS { ?d ?inverse ?c } }""",
+          "{c} states {detail}, but not the inverse (SKOS tools do not infer it)"),
     Check("skos-empty-label", Severity.ERROR, """
         SELECT DISTINCT ?c (STR(?p) AS ?detail) WHERE {
           ?c ?p ?l . VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel }
