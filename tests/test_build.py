@@ -438,5 +438,17 @@ def test_bundle_files_are_the_bytes_of_a_direct_export(bundle: Path, name: str) 
 
     fmt = FORMATS[name]
     out = io.BytesIO()
-    fmt.writer()(load(BUILD_DATA), out)
+    options = {"context_url": f"{DL}schemas/context.jsonld"} if name == "jsonld" else None
+    fmt.writer()(load(BUILD_DATA), out, options=options)
     assert (bundle / f"referential{fmt.extension}").read_bytes() == out.getvalue()
+
+
+def test_json_ld_documents_name_the_context_the_bundle_serves(bundle: Path) -> None:
+    """The package's w3id context URL is not registered: documents of a bundle point at
+    the copy the release serves beside them, so a JSON-LD processor can expand them."""
+    docs = [bundle / "referential.jsonld", *sorted((bundle / "jobs").glob("*.jsonld"))]
+    assert len(docs) > 1
+    for doc in docs:
+        context = json.loads(doc.read_bytes())["@context"]
+        assert context == f"{DL}schemas/context.jsonld"
+        assert (bundle / context.removeprefix(DL)).is_file()

@@ -102,3 +102,16 @@ def test_export_help_lists_the_registry_formats(runner) -> None:  # type: ignore
     assert result.exit_code == 0
     for name in FORMATS:
         assert name in result.output
+
+
+def test_export_names_the_context_url_it_is_given(data_dir) -> None:  # type: ignore[no-untyped-def]
+    import json as _json
+
+    from click.testing import CliRunner
+
+    from rome_export.cli import main as _main
+
+    result = CliRunner().invoke(_main, ["export", str(data_dir), "--to", "jsonld",
+                                        "--context-url", "https://example.org/c.jsonld"])
+    assert result.exit_code == 0, result.output
+    assert _json.loads(result.stdout)["@context"] == "https://example.org/c.jsonld"

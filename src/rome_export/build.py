@@ -223,7 +223,14 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
         # N-Quads is N-Triples plus the graph; TriG is the Turtle inside a graph block
         first = {"nt": 0, "nq": 1, "ttl": 2}
         formats = sorted(FORMATS.values(), key=lambda f: first.get(f.name, 3))
-        options: dict[str, object] = {}
+        # JSON-LD documents name the context by the URL the bundle's own copy will have:
+        # the w3id address of the package's context is not registered, this one will be
+        # served with the release.
+        from rome_export.iris import default_download_base
+
+        files_at = download_base or default_download_base(base, ref.dataset.version)
+        context_url = f"{files_at}schemas/context.jsonld"
+        options: dict[str, object] = {"context_url": context_url}
         for n, fmt in enumerate(formats):
             step(f"{fmt.description}", n, len(formats))
             name = f"{REFERENTIAL_STEM}{fmt.extension}"
@@ -245,7 +252,7 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
             if n % 500 == 0:
                 step("JSON-LD per job", n, total)
             buffer = io.BytesIO()
-            write_job_jsonld(ref, job, buffer, base=base)
+            write_job_jsonld(ref, job, buffer, base=base, options={"context_url": context_url})
             bundle.write_bytes(f"{JOBS_DIR}/{job.id}.jsonld", buffer.getvalue())
         # 3. CSV tables, then their data package (with their sizes and digests)
         step("CSV tables", 0, 1)

@@ -39,6 +39,12 @@ if TYPE_CHECKING:
     is_flag=True,
     help="JSON-LD: put the context inline instead of referring to its URL.",
 )
+@click.option(
+    "--context-url",
+    metavar="URL",
+    help="JSON-LD: the URL of the context to name (where you serve schemas/context.jsonld); "
+    "default: the package's https://w3id.org/rome-export/context.jsonld.",
+)
 def export(
     data_dir: str,
     fmt: str | None,
@@ -46,6 +52,7 @@ def export(
     base: str | None,
     per_job: str | None,
     embed_context: bool,
+    context_url: str | None,
 ) -> None:
     """Export the referential in DATA_DIR to one format.
 
@@ -77,7 +84,7 @@ def export(
     if base is not None and not base.endswith(("/", "#")):
         raise UsageError(f"--base {base!r} must end with '/' or '#'")
     referential = load(data_dir)
-    options = {"embed_context": embed_context}
+    options = {"embed_context": embed_context, "context_url": context_url}
     try:
         if fmt is not None:
             writer = FORMATS[fmt].writer()

@@ -49,7 +49,11 @@ def context() -> dict[str, Any]:
 
 
 def _context_value(options: Mapping[str, object] | None) -> Any:
-    return context() if options and options.get("embed_context") else CONTEXT_URL
+    """The ``@context``: inline with ``embed_context``, else ``context_url`` (``build``
+    gives the URL its bundle's copy will be served from), else :data:`CONTEXT_URL`."""
+    if options and options.get("embed_context"):
+        return context()
+    return str((options or {}).get("context_url") or CONTEXT_URL)
 
 
 def _langs(labels: Mapping[str, str]) -> dict[str, str]:
