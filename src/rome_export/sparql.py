@@ -371,6 +371,12 @@ def serve(source: Path | str, *, host: str = "127.0.0.1", port: int = 7878,
     tmp = tempfile.TemporaryDirectory(prefix="rome-export-serve-")
     store_dir = Path(location) if location is not None else Path(tmp.name) / "store"
     try:
+        try:
+            store_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # else oxigraph fails on it, and it is no fault of the data
+            raise OperationalError(f"cannot use {store_dir} as the store: "
+                                   f"{exc.strerror or exc}",
+                                   hint="give --location a writable directory") from exc
         files = source_files(source) if not is_data_dir(source) else [Path(tmp.name) / "data.nt"]
         if is_data_dir(source):
             with files[0].open("wb") as stream:
@@ -419,6 +425,10 @@ def _check_port_free(host: str, port: int) -> None:
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:  # a typo in --host: no port would help
+        raise UsageError(f"--host {host!r}: no such interface or host name ({exc.strerror})",
+                         hint="give an address of this machine, e.g. 127.0.0.1") from exc
+    try:
         with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
             probe.bind(infos[0][4])
     except OSError as exc:
