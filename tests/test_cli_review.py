@@ -1,0 +1,182 @@
+"""Adversarial CLI regressions: bad output paths, bad base IRIs, file modes.
+
+Each test runs a command in-process as a user would and asserts the exit code of the
+shared table (1 invalid data, 2 usage, 3 operational), a one-line message on stderr and
+no traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+from click.testing import CliRunner, Result
+
+from rome_export.cli import main
+
+UNWRITABLE = "/proc/rome-export-review/out"  # no one, not even root, creates files in /proc
+
+
+def run(runner: CliRunner, *args: str) -> Result:
+    return runner.invoke(main, list(args))
+
+
+def assert_clean_failure(result: Result, code: int, *words: str) -> None:
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert "internal error" not in result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+
+
+# ------------------------------------------------------------------ unwritable outputs
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", "{data}", "-o", UNWRITABLE],
+    ["export", "{data}", "--to", "nt", "-o", UNWRITABLE + ".nt"],
+    ["schema", "-o", UNWRITABLE],
+])
+def test_an_unwritable_output_is_an_operational_error(runner, data_dir, args) -> None:  # type: ignore[no-untyped-def]
+    result = run(runner, *(a.format(data=data_dir) for a in args))
+    assert_clean_failure(result, 3, "cannot write /proc/rome-export-review")
+
+
+def test_output_below_a_file_says_so(runner, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "afile").write_text("x")
+    result = run(runner, "validate", str(data_dir), "-o", str(tmp_path / "afile" / "r.txt"))
+    assert_clean_failure(result, 3, "is a file, not a directory")
+    assert (tmp_path / "afile").read_text() == "x"
+
+
+def test_import_rome_into_an_unwritable_folder(runner, reference_dir) -> None:  # type: ignore[no-untyped-def]
+    result = run(runner, "import-rome", str(reference_dir / "rome-4.0-v460"), "-o", UNWRITABLE)
+    assert_clean_failure(result, 3, "cannot write")
+
+
+def test_serve_with_an_unusable_location_is_operational(runner, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "afile").write_text("x")
+    result = run(runner, "serve", str(data_dir), "--port", "17991",
+                 "--location", str(tmp_path / "afile" / "store"))
+    assert_clean_failure(result, 3, "cannot use", "--location")
+
+
+# ------------------------------------------------- what -o points at is kept what it is
+
+
+def test_export_writes_through_a_symlink(runner, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "target.ttl"
+    target.write_text("old")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(target)
+    result = run(runner, "export", str(data_dir), "-o", str(link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert target.read_text().startswith("@prefix")
+
+
+def test_export_to_a_named_pipe_keeps_the_pipe(runner, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run(runner, "export", str(data_dir), "--to", "nt", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)  # not replaced by a regular file
+    assert received and received[0].count(b"\n") > 100
+
+
+@pytest.mark.parametrize("args", [
+    ["export", "{data}", "--to", "ttl", "-o", "{out}/ref.ttl"],
+    ["validate", "{data}", "-o", "{out}/report.txt"],
+    ["schema", "-o", "{out}"],
+])
+def test_written_files_follow_the_umask(runner, data_dir, tmp_path, args) -> None:  # type: ignore[no-untyped-def]
+    # Published files must be readable by the web server, not 0600 like mkstemp's.
+    old = os.umask(0o022)
+    try:
+        result = run(runner, *(a.format(data=data_dir, out=tmp_path) for a in args))
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    files = [p for p in tmp_path.iterdir() if p.is_file()]
+    assert files
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_replacing_a_file_keeps_its_mode(runner, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "ref.nt"
+    out.write_text("old")
+    out.chmod(0o640)
+    assert run(runner, "export", str(data_dir), "-o", str(out)).exit_code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+
+
+def test_import_text_creates_a_readable_folder(runner, seed_page, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    old = os.umask(0o022)
+    try:
+        result = run(runner, "import-text", str(seed_page), "-o", str(tmp_path / "new"))
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o755
+
+
+# ------------------------------------------------------------------------ bad base IRIs
+
+
+@pytest.mark.parametrize("base", ["http://exa mple.org/", "foo/", "http://[bad/"])
+@pytest.mark.parametrize("command", ["export", "build", "query"])
+def test_a_base_that_is_no_iri_is_a_usage_error(runner, data_dir, tmp_path, base, command) -> None:  # type: ignore[no-untyped-def]
+    args = {
+        "export": ["export", str(data_dir), "--to", "ttl"],
+        "build": ["build", str(data_dir), "-o", str(tmp_path / "dist")],
+        "query": ["query", str(data_dir), "ASK {}"],
+    }[command]
+    result = run(runner, *args, "--base", base)
+    assert_clean_failure(result, 2, f"--base {base!r} is not an absolute IRI")
+    assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize("command", ["query", "push"])
+def test_a_data_dir_base_must_end_with_a_separator(runner, data_dir, command) -> None:  # type: ignore[no-untyped-def]
+    # http://x.org would have minted http://x.orgjob/office-manager
+    args = {"query": ["query", str(data_dir), "SELECT ?s { ?s a rx:JobSheet }"],
+            "push": ["push", str(data_dir), "--endpoint", "http://127.0.0.1:9/store"]}[command]
+    result = run(runner, *args, "--base", "http://x.org")
+    assert_clean_failure(result, 2, "ending with '/' or '#'")
+    assert "x.orgjob" not in result.stdout
+
+
+def test_an_rdf_file_base_needs_no_separator(runner, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "ref.nt"
+    assert run(runner, "export", str(data_dir), "-o", str(out)).exit_code == 0
+    result = run(runner, "query", str(out), "ASK { ?s ?p ?o }", "--base", "http://x.org")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "true"
+
+
+def test_import_rome_refuses_a_bad_base_iri(runner, reference_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = run(runner, "import-rome", str(reference_dir / "rome-4.0-v460"),
+                 "-o", str(tmp_path / "out"), "--base-iri", "nope")
+    assert_clean_failure(result, 2, "--base-iri 'nope' is not an absolute IRI")
+    assert not (tmp_path / "out").exists()
+
+
+def test_debug_shows_the_traceback(data_dir) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(main, ["--debug", "export", str(data_dir), "--to", "nt",
+                                       "-o", UNWRITABLE + ".nt"])
+    assert result.exit_code != 0
+    assert type(result.exception).__name__ == "OperationalError"
+
+
+def test_serve_on_an_unknown_host_is_a_usage_error(runner, data_dir) -> None:  # type: ignore[no-untyped-def]
+    result = run(runner, "serve", str(data_dir), "--host", "256.1.1.1", "--port", "17992")
+    assert_clean_failure(result, 2, "--host '256.1.1.1'")
+    assert "try --port" not in result.stderr
