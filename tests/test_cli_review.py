@@ -150,7 +150,7 @@ def test_a_data_dir_base_must_end_with_a_separator(runner, data_dir, command) ->
     args = {"query": ["query", str(data_dir), "SELECT ?s { ?s a rx:JobSheet }"],
             "push": ["push", str(data_dir), "--endpoint", "http://127.0.0.1:9/store"]}[command]
     result = run(runner, *args, "--base", "http://x.org")
-    assert_clean_failure(result, 2, "ending with '/' or '#'")
+    assert_clean_failure(result, 2, "must end with '/' or '#'")
     assert "x.orgjob" not in result.stdout
 
 
@@ -180,3 +180,63 @@ def test_serve_on_an_unknown_host_is_a_usage_error(runner, data_dir) -> None:  #
     result = run(runner, "serve", str(data_dir), "--host", "256.1.1.1", "--port", "17992")
     assert_clean_failure(result, 2, "--host '256.1.1.1'")
     assert "try --port" not in result.stderr
+
+
+def test_validate_report_file_with_a_file_name_that_is_not_utf8(runner, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir, data)
+    odd = os.fsdecode(b"x\xff.yaml")  # a Latin-1 name on a UTF-8 system
+    shutil.copy(data / "jobs" / "office-manager.yaml", data / "jobs" / odd)
+    out = tmp_path / "report.json"
+    result = run(runner, "validate", str(data), "--format", "json", "-o", str(out))
+    assert_clean_failure(result, 1, "invalid:")
+    assert b"x\xff.yaml" in out.read_bytes()
+
+
+# ------------------------------------------------------------ incomplete referentials
+
+
+def _copy_without(data_dir, tmp_path, *missing: str):  # type: ignore[no-untyped-def]
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir, data)
+    for name in missing:
+        (data / name).unlink()
+    return data
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "export"])
+def test_jobs_without_competencies_yaml_are_invalid(runner, data_dir, tmp_path, command) -> None:  # type: ignore[no-untyped-def]
+    # The sheets name 12 competencies that exist nowhere: it built dangling IRIs before.
+    data = _copy_without(data_dir, tmp_path, "competencies.yaml")
+    args = {"validate": ["validate", str(data)],
+            "build": ["build", str(data), "-o", str(tmp_path / "dist")],
+            "export": ["export", str(data), "--to", "nt"]}[command]
+    result = run(runner, *args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "dist").exists()
+    if command != "export":
+        assert "unknown-competency" in result.output
+
+
+def test_a_lone_job_file_needs_no_competencies(runner, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    job = tmp_path / "office-manager.yaml"
+    shutil.copy(data_dir / "jobs" / "office-manager.yaml", job)
+    result = run(runner, "validate", str(job))
+    assert result.exit_code == 0, result.output
+    assert "unknown-competency" not in result.output
+
+
+def test_build_without_dataset_yaml_reports_it(runner, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = _copy_without(data_dir, tmp_path, "dataset.yaml")
+    result = run(runner, "build", str(data), "-o", str(tmp_path / "dist"))
+    assert result.exit_code == 1, result.output
+    assert "missing-dataset" in result.stderr
+    assert "\nvalid:" not in result.stderr  # the report no longer says "valid" before failing
+    assert not (tmp_path / "dist").exists()

@@ -54,8 +54,8 @@ def check_base(value: str, option: str, *, ends: tuple[str, ...] = ("/", "#")) -
         pyoxigraph.NamedNode(value)
     except ValueError as exc:
         raise UsageError(f"{option} {value!r} is not {expected}: {exc}") from None
-    if ":" not in value or (ends and not value.endswith(ends)):
-        raise UsageError(f"{option} {value!r} is not {expected}",
+    if ends and not value.endswith(ends):
+        raise UsageError(f"{option} {value!r} must end with {endings}",
                          hint="e.g. https://example.org/referential/")
     return value
 
