@@ -139,13 +139,16 @@ def check(data_dir: str | os.PathLike[str], *, strict: bool = False) -> tuple[Re
     """
     from rome_export.sources import load_dir
     from rome_export.validation import validate_loaded
+    from rome_export.validation.report import Issue, Severity
 
     loaded = load_dir(Path(data_dir))
     report = validate_loaded(loaded)
     if strict:
         report = report.strict()
-    if loaded.dataset is None and not report.errors:
-        raise InvalidData(f"{data_dir}: no dataset.yaml in this referential", report)
+    if loaded.dataset is None and loaded.dataset_file is None:
+        # as `validate` reports it, so that the report printed does not end with "valid"
+        report.add(Issue("missing-dataset", Severity.ERROR,
+                         "no dataset.yaml in this referential", Path(data_dir).as_posix()))
     if report.errors:
         n = len(report.errors)
         raise InvalidData(f"the referential has {n} error{'s' * (n != 1)}; nothing was built",
