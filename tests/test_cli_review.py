@@ -240,3 +240,25 @@ def test_build_without_dataset_yaml_reports_it(runner, data_dir, tmp_path) -> No
     assert "missing-dataset" in result.stderr
     assert "\nvalid:" not in result.stderr  # the report no longer says "valid" before failing
     assert not (tmp_path / "dist").exists()
+
+
+def test_import_rome_half_way_leaves_nothing(runner, reference_dir, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Interrupted at sheet 894 of 1,584, it left a folder that looked like a referential.
+    import errno
+    import pathlib
+
+    real = pathlib.Path.write_bytes
+    calls = []
+
+    def write_bytes(self: pathlib.Path, data: bytes) -> int:
+        calls.append(self)
+        if len(calls) == 100:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", write_bytes)
+    out = tmp_path / "rome"
+    result = run(runner, "import-rome", str(reference_dir / "rome-4.0-v460"), "-o", str(out))
+    assert_clean_failure(result, 3, "cannot write", "No space left")
+    assert len(calls) == 100
+    assert list(tmp_path.iterdir()) == []  # neither the folder nor a temporary one
