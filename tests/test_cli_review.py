@@ -262,3 +262,15 @@ def test_import_rome_half_way_leaves_nothing(runner, reference_dir, tmp_path, mo
     assert_clean_failure(result, 3, "cannot write", "No space left")
     assert len(calls) == 100
     assert list(tmp_path.iterdir()) == []  # neither the folder nor a temporary one
+
+
+def test_serve_invalid_rdf_says_why_in_one_line(runner, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # With RUST_BACKTRACE=1 the message ended with oxigraph's Rust stack backtrace.
+    monkeypatch.setenv("RUST_BACKTRACE", "1")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("garbage <<\n")
+    result = run(runner, "serve", str(bad), "--port", "17994")
+    assert_clean_failure(result, 1, "bad.ttl", "garbage is not a valid subject")
+    assert "backtrace" not in result.stderr
+    assert "--lenient" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

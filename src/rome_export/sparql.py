@@ -384,7 +384,7 @@ def serve(source: Path | str, *, host: str = "127.0.0.1", port: int = 7878,
         command = [str(binary), "load", "--location", str(store_dir), "--file", *map(str, files)]
         if base:
             command += ["--base", base]
-        done = subprocess.run(command, capture_output=True, check=False)
+        done = subprocess.run(command, capture_output=True, check=False, env=_oxigraph_env())
         if done.returncode != 0:
             raise InvalidData(f"oxigraph could not load {source}: {_tail(done.stderr)}")
         if is_data_dir(source):
@@ -393,7 +393,8 @@ def serve(source: Path | str, *, host: str = "127.0.0.1", port: int = 7878,
         process = subprocess.Popen(
             [str(binary), mode, "--location", str(store_dir), "--bind", f"{host}:{port}",
              "--union-default-graph"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_detach)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_detach,
+            env=_oxigraph_env())
     except BaseException:
         tmp.cleanup()
         raise
@@ -456,6 +457,16 @@ def _wait_ready(server: LocalServer, timeout: float) -> None:
         time.sleep(0.1)
 
 
+def _oxigraph_env() -> dict[str, str]:
+    # With RUST_BACKTRACE set in the user's environment, oxigraph appends a Rust stack
+    # backtrace to every error, which would end up in our one-line message.
+    return {**os.environ, "RUST_BACKTRACE": "0", "RUST_LIB_BACKTRACE": "0"}
+
+
 def _tail(stderr: bytes, limit: int = 500) -> str:
-    text = " ".join(stderr.decode("utf-8", "replace").split())
-    return text[-limit:] or "no message"
+    """oxigraph's error lines (``Error…``), on one line: not its advice on its own options
+    (``--lenient``), which are not ours, nor a backtrace."""
+    text = stderr.decode("utf-8", "replace").split("Stack backtrace:")[0]
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("Error")] or lines
+    return " ".join(errors)[-limit:] or "no message"
