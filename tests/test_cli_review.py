@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -274,3 +275,14 @@ def test_serve_invalid_rdf_says_why_in_one_line(runner, tmp_path, monkeypatch) -
     assert "backtrace" not in result.stderr
     assert "--lenient" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_version_from_a_checkout(runner) -> None:  # type: ignore[no-untyped-def]
+    # Not installed (PYTHONPATH=src), --version was a RuntimeError traceback.
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    declared = tomllib.loads((root / "pyproject.toml").read_text())["project"]["version"]
+    result = run(runner, "--version")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"rome-export, version {declared}"
