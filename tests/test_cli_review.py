@@ -286,3 +286,12 @@ def test_version_from_a_checkout(runner) -> None:  # type: ignore[no-untyped-def
     result = run(runner, "--version")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"rome-export, version {declared}"
+
+
+def test_build_below_a_file_says_so(runner, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # It said "<tmp>/afile: File exists; the previous bundle was left as it was".
+    (tmp_path / "afile").write_text("x")
+    result = run(runner, "build", str(data_dir), "-o", str(tmp_path / "afile" / "dist"), "-q")
+    assert_clean_failure(result, 3, "cannot create it", "is a file, not a directory")
+    assert "previous bundle" not in result.stderr
+    assert (tmp_path / "afile").read_text() == "x"

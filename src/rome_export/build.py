@@ -296,16 +296,22 @@ def _swap(tmp: Path, dist: Path) -> None:
 
 
 def _operational(exc: OSError, dist: Path) -> OperationalError:
+    kept = "; the previous bundle was left as it was" if dist.exists() else ""
     if exc.errno == errno.ENOSPC:
-        return OperationalError(f"{dist}: no space left on the device; the previous bundle "
-                                "was left as it was", hint="free some space and build again")
+        return OperationalError(f"{dist}: no space left on the device{kept}",
+                                hint="free some space and build again")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OperationalError(f"{dist}: cannot write there ({exc.strerror}); the previous "
-                                "bundle was left as it was",
+        return OperationalError(f"{dist}: cannot write there ({exc.strerror}){kept}",
                                 hint="choose another -o directory or fix its permissions")
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR, errno.ENOENT) and not dist.is_dir():
+        # a folder above DIST is a file, or cannot hold folders (/proc): the temporary
+        # folder's name in the message would only confuse
+        reason = ("a part of its path is a file, not a directory"
+                  if exc.errno != errno.ENOENT else exc.strerror)
+        return OperationalError(f"{dist}: cannot create it ({reason})",
+                                hint="choose another -o directory")
     where = exc.filename or dist
-    return OperationalError(f"{where}: {exc.strerror or exc}; the previous bundle was left as "
-                            "it was")
+    return OperationalError(f"{where}: {exc.strerror or exc}{kept}")
 
 
 def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
