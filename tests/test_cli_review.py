@@ -295,3 +295,24 @@ def test_build_below_a_file_says_so(runner, data_dir, tmp_path) -> None:  # type
     assert_clean_failure(result, 3, "cannot create it", "is a file, not a directory")
     assert "previous bundle" not in result.stderr
     assert (tmp_path / "afile").read_text() == "x"
+
+
+def test_query_reads_the_jsonld_export_offline(runner, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The default export refers to the context by URL, which pyoxigraph cannot fetch:
+    # "invalid JSON-LD: No LoadDocumentCallback has been set to load remote contexts".
+    import io
+
+    from rome_export.sparql import write_ntriples
+
+    doc = tmp_path / "ref.jsonld"
+    assert run(runner, "export", str(data_dir), "-o", str(doc)).exit_code == 0
+    assert '"@context": "https://' in doc.read_text()
+    nt = tmp_path / "ref.nt"
+    assert run(runner, "export", str(data_dir), "-o", str(nt)).exit_code == 0
+    expected = len(nt.read_bytes().splitlines())
+    result = run(runner, "query", str(doc), "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == ["n", str(expected)]
+    pushed = io.BytesIO()  # what push sends
+    write_ntriples(doc, pushed)
+    assert set(pushed.getvalue().splitlines()) == set(nt.read_bytes().splitlines())

@@ -95,6 +95,40 @@ def dist_files(dist: Path) -> list[Path]:
     return files
 
 
+def rdf_input(path: Path, fmt: pyoxigraph.RdfFormat) -> dict[str, Any]:
+    """The arguments that give ``path`` to a pyoxigraph parser.
+
+    pyoxigraph cannot fetch a remote JSON-LD context: a document that refers to the
+    package's published context by its URL (``export --to jsonld``, the bundle's
+    ``*.jsonld``) gets the bundled copy inline instead, so that the package reads what it
+    writes, offline.
+    """
+    import pyoxigraph
+
+    if fmt != pyoxigraph.RdfFormat.JSON_LD:
+        return {"path": path}
+    import json
+
+    from rome_export.serialisers.jsonld import CONTEXT_URL, context
+
+    try:
+        document = json.loads(path.read_bytes())
+    except (ValueError, UnicodeDecodeError):
+        return {"path": path}  # the parser says what is wrong, with the position
+    except OSError as exc:
+        raise OperationalError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: (context() if k == "@context" and v == CONTEXT_URL else inline(v))
+                    for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    return {"input": json.dumps(inline(document)).encode("utf-8")}
+
+
 def source_files(source: Path) -> list[Path]:
     """The RDF files behind SOURCE (not for a data dir, whose RDF is written on the fly)."""
     if not source.exists():
@@ -126,7 +160,8 @@ def write_ntriples(source: Path, stream: IO[bytes], *, base: str | None = None) 
         try:
             # Quads lose their graph: a push writes one named graph.
             triples = (pyoxigraph.Triple(q.subject, q.predicate, q.object)
-                       for q in pyoxigraph.parse(path=path, format=fmt, base_iri=base))
+                       for q in pyoxigraph.parse(format=fmt, base_iri=base,
+                                                 **rdf_input(path, fmt)))
             pyoxigraph.serialize(triples, stream, pyoxigraph.RdfFormat.N_TRIPLES)
         except SyntaxError as exc:
             raise InvalidData(f"{path}: invalid {fmt.name}: {exc}") from exc
@@ -152,7 +187,7 @@ def open_store(source: Path | str, *, base: str | None = None) -> pyoxigraph.Sto
     for path in source_files(source):
         fmt = rdf_format(path)
         try:
-            store.bulk_load(path=path, format=fmt, base_iri=base)
+            store.bulk_load(format=fmt, base_iri=base, **rdf_input(path, fmt))
         except SyntaxError as exc:
             raise InvalidData(f"{path}: invalid {fmt.name}: {exc}") from exc
         except OSError as exc:
@@ -377,8 +412,12 @@ def serve(source: Path | str, *, host: str = "127.0.0.1", port: int = 7878,
             raise OperationalError(f"cannot use {store_dir} as the store: "
                                    f"{exc.strerror or exc}",
                                    hint="give --location a writable directory") from exc
-        files = source_files(source) if not is_data_dir(source) else [Path(tmp.name) / "data.nt"]
-        if is_data_dir(source):
+        # a data dir, and JSON-LD (whose context the oxigraph binary cannot fetch), go in
+        # as N-Triples written here
+        convert = is_data_dir(source) or any(
+            p.suffix.lower() == ".jsonld" for p in source_files(source))
+        files = [Path(tmp.name) / "data.nt"] if convert else source_files(source)
+        if convert:
             with files[0].open("wb") as stream:
                 write_ntriples(source, stream, base=base)
         command = [str(binary), "load", "--location", str(store_dir), "--file", *map(str, files)]
@@ -387,7 +426,7 @@ def serve(source: Path | str, *, host: str = "127.0.0.1", port: int = 7878,
         done = subprocess.run(command, capture_output=True, check=False, env=_oxigraph_env())
         if done.returncode != 0:
             raise InvalidData(f"oxigraph could not load {source}: {_tail(done.stderr)}")
-        if is_data_dir(source):
+        if convert:
             files[0].unlink()  # the store has it now
         mode = "serve-read-only" if read_only else "serve"
         process = subprocess.Popen(
