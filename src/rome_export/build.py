@@ -152,13 +152,16 @@ def check(data_dir: str | os.PathLike[str], *, strict: bool = False) -> tuple[Re
     """
     from rome_export.sources import load_dir
     from rome_export.validation import validate_loaded
+    from rome_export.validation.report import Issue, Severity
 
     loaded = load_dir(Path(data_dir))
     report = validate_loaded(loaded)
     if strict:
         report = report.strict()
-    if loaded.dataset is None and not report.errors:
-        raise InvalidData(f"{data_dir}: no dataset.yaml in this referential", report)
+    if loaded.dataset is None and loaded.dataset_file is None:
+        # as `validate` reports it, so that the report printed does not end with "valid"
+        report.add(Issue("missing-dataset", Severity.ERROR,
+                         "no dataset.yaml in this referential", Path(data_dir).as_posix()))
     if report.errors:
         n = len(report.errors)
         raise InvalidData(f"the referential has {n} error{'s' * (n != 1)}; nothing was built",
@@ -314,16 +317,22 @@ def _swap(tmp: Path, dist: Path) -> None:
 
 
 def _operational(exc: OSError, dist: Path) -> OperationalError:
+    kept = "; the previous bundle was left as it was" if dist.exists() else ""
     if exc.errno == errno.ENOSPC:
-        return OperationalError(f"{dist}: no space left on the device; the previous bundle "
-                                "was left as it was", hint="free some space and build again")
+        return OperationalError(f"{dist}: no space left on the device{kept}",
+                                hint="free some space and build again")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OperationalError(f"{dist}: cannot write there ({exc.strerror}); the previous "
-                                "bundle was left as it was",
+        return OperationalError(f"{dist}: cannot write there ({exc.strerror}){kept}",
                                 hint="choose another -o directory or fix its permissions")
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR, errno.ENOENT) and not dist.is_dir():
+        # a folder above DIST is a file, or cannot hold folders (/proc): the temporary
+        # folder's name in the message would only confuse
+        reason = ("a part of its path is a file, not a directory"
+                  if exc.errno != errno.ENOENT else exc.strerror)
+        return OperationalError(f"{dist}: cannot create it ({reason})",
+                                hint="choose another -o directory")
     where = exc.filename or dist
-    return OperationalError(f"{where}: {exc.strerror or exc}; the previous bundle was left as "
-                            "it was")
+    return OperationalError(f"{where}: {exc.strerror or exc}{kept}")
 
 
 def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,

@@ -38,6 +38,28 @@ PREFIXES: dict[str, str] = {
 SCHEMES = ("jobs", "competencies", "levels", "families")
 
 
+def check_base(value: str, option: str, *, ends: tuple[str, ...] = ("/", "#")) -> str:
+    """``value`` if it is an absolute IRI ending with one of ``ends``, else a
+    :class:`~rome_export.errors.UsageError` naming ``option`` (the command-line option or
+    field it came from). Every IRI is the base plus a path: a base that is no IRI fails
+    deep in a writer, and one not ending with ``/`` or ``#`` glues the path onto its last
+    segment (``http://x.orgjob/...``)."""
+    import pyoxigraph  # the RDF writers' own IRI parser, so that what passes here parses there
+
+    from rome_export.errors import UsageError
+
+    endings = " or ".join(repr(e) for e in ends)
+    expected = "an absolute IRI" + (f" ending with {endings}" if ends else "")
+    try:
+        pyoxigraph.NamedNode(value)
+    except ValueError as exc:
+        raise UsageError(f"{option} {value!r} is not {expected}: {exc}") from None
+    if ends and not value.endswith(ends):
+        raise UsageError(f"{option} {value!r} must end with {endings}",
+                         hint="e.g. https://example.org/referential/")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Iris:
     """Mints the IRIs of one referential under ``base``."""

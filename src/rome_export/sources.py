@@ -677,7 +677,10 @@ def dump_dataset(dataset: Dataset, schema: str | None = None) -> str:
 def write_referential(
     ref: Referential, out_dir: str | os.PathLike[str], *, schemas: str | None = None
 ) -> list[Path]:
-    """Write a referential as YAML files, each atomically; return the paths written.
+    """Write a referential as YAML files; return the paths written.
+
+    A new or empty ``out_dir`` is written all at once (nothing of it exists if this
+    fails); into a folder that already holds files, each file is replaced atomically.
 
     Every text is produced before the first file is touched, so a failure while
     serialising leaves the directory as it was. ``schemas`` is the folder (URL or relative
@@ -698,7 +701,41 @@ def write_referential(
         texts[root / JOBS_DIR / f"{job.id}.yaml"] = dump_job(
             job, ref_for("jobsheet.schema.json", 1)
         )
+    if not root.exists() or (root.is_dir() and not any(root.iterdir())):
+        _write_new_folder(root, texts)
+        return list(texts)
     for path, text in texts.items():
         with atomic_write(path, fsync=len(texts) < 100) as stream:
             stream.write(text.encode("utf-8"))
     return list(texts)
+
+
+def _write_new_folder(root: Path, texts: dict[Path, str]) -> None:
+    """Write a new (or empty) referential folder all at once: every file into a temporary
+    sibling, then one rename. An interrupted or failed import (1,584 sheets for ROME)
+    leaves no folder half-written, which would look like a complete referential."""
+    import shutil
+    import tempfile
+
+    from rome_export.util import default_mode
+
+    try:
+        root.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
+    except OSError as exc:
+        raise OperationalError(f"cannot write {root}: {exc.strerror or exc}") from exc
+    try:
+        tmp.chmod(default_mode(directory=True))  # mkdtemp's is private (0o700)
+        for path, text in texts.items():
+            target = tmp / path.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text.encode("utf-8"))
+        if root.exists():
+            root.rmdir()  # the empty folder given as the target
+        tmp.rename(root)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OperationalError(f"cannot write {root}: {exc.strerror or exc}") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

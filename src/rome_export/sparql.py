@@ -95,6 +95,40 @@ def dist_files(dist: Path) -> list[Path]:
     return files
 
 
+def rdf_input(path: Path, fmt: pyoxigraph.RdfFormat) -> dict[str, Any]:
+    """The arguments that give ``path`` to a pyoxigraph parser.
+
+    pyoxigraph cannot fetch a remote JSON-LD context: a document that refers to the
+    package's published context by its URL (``export --to jsonld``, the bundle's
+    ``*.jsonld``) gets the bundled copy inline instead, so that the package reads what it
+    writes, offline.
+    """
+    import pyoxigraph
+
+    if fmt != pyoxigraph.RdfFormat.JSON_LD:
+        return {"path": path}
+    import json
+
+    from rome_export.serialisers.jsonld import CONTEXT_URL, context
+
+    try:
+        document = json.loads(path.read_bytes())
+    except (ValueError, UnicodeDecodeError):
+        return {"path": path}  # the parser says what is wrong, with the position
+    except OSError as exc:
+        raise OperationalError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: (context() if k == "@context" and v == CONTEXT_URL else inline(v))
+                    for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    return {"input": json.dumps(inline(document)).encode("utf-8")}
+
+
 def source_files(source: Path) -> list[Path]:
     """The RDF files behind SOURCE (not for a data dir, whose RDF is written on the fly)."""
     if not source.exists():
@@ -126,7 +160,8 @@ def write_ntriples(source: Path, stream: IO[bytes], *, base: str | None = None) 
         try:
             # Quads lose their graph: a push writes one named graph.
             triples = (pyoxigraph.Triple(q.subject, q.predicate, q.object)
-                       for q in pyoxigraph.parse(path=path, format=fmt, base_iri=base))
+                       for q in pyoxigraph.parse(format=fmt, base_iri=base,
+                                                 **rdf_input(path, fmt)))
             pyoxigraph.serialize(triples, stream, pyoxigraph.RdfFormat.N_TRIPLES)
         except SyntaxError as exc:
             raise InvalidData(f"{path}: invalid {fmt.name}: {exc}") from exc
@@ -152,7 +187,7 @@ def open_store(source: Path | str, *, base: str | None = None) -> pyoxigraph.Sto
     for path in source_files(source):
         fmt = rdf_format(path)
         try:
-            store.bulk_load(path=path, format=fmt, base_iri=base)
+            store.bulk_load(format=fmt, base_iri=base, **rdf_input(path, fmt))
         except SyntaxError as exc:
             raise InvalidData(f"{path}: invalid {fmt.name}: {exc}") from exc
         except OSError as exc:
@@ -371,23 +406,34 @@ def serve(source: Path | str, *, host: str = "127.0.0.1", port: int = 7878,
     tmp = tempfile.TemporaryDirectory(prefix="rome-export-serve-")
     store_dir = Path(location) if location is not None else Path(tmp.name) / "store"
     try:
-        files = source_files(source) if not is_data_dir(source) else [Path(tmp.name) / "data.nt"]
-        if is_data_dir(source):
+        try:
+            store_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # else oxigraph fails on it, and it is no fault of the data
+            raise OperationalError(f"cannot use {store_dir} as the store: "
+                                   f"{exc.strerror or exc}",
+                                   hint="give --location a writable directory") from exc
+        # a data dir, and JSON-LD (whose context the oxigraph binary cannot fetch), go in
+        # as N-Triples written here
+        convert = is_data_dir(source) or any(
+            p.suffix.lower() == ".jsonld" for p in source_files(source))
+        files = [Path(tmp.name) / "data.nt"] if convert else source_files(source)
+        if convert:
             with files[0].open("wb") as stream:
                 write_ntriples(source, stream, base=base)
         command = [str(binary), "load", "--location", str(store_dir), "--file", *map(str, files)]
         if base:
             command += ["--base", base]
-        done = subprocess.run(command, capture_output=True, check=False)
+        done = subprocess.run(command, capture_output=True, check=False, env=_oxigraph_env())
         if done.returncode != 0:
             raise InvalidData(f"oxigraph could not load {source}: {_tail(done.stderr)}")
-        if is_data_dir(source):
+        if convert:
             files[0].unlink()  # the store has it now
         mode = "serve-read-only" if read_only else "serve"
         process = subprocess.Popen(
             [str(binary), mode, "--location", str(store_dir), "--bind", f"{host}:{port}",
              "--union-default-graph"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_detach)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_detach,
+            env=_oxigraph_env())
     except BaseException:
         tmp.cleanup()
         raise
@@ -419,6 +465,10 @@ def _check_port_free(host: str, port: int) -> None:
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:  # a typo in --host: no port would help
+        raise UsageError(f"--host {host!r}: no such interface or host name ({exc.strerror})",
+                         hint="give an address of this machine, e.g. 127.0.0.1") from exc
+    try:
         with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
             probe.bind(infos[0][4])
     except OSError as exc:
@@ -446,6 +496,16 @@ def _wait_ready(server: LocalServer, timeout: float) -> None:
         time.sleep(0.1)
 
 
+def _oxigraph_env() -> dict[str, str]:
+    # With RUST_BACKTRACE set in the user's environment, oxigraph appends a Rust stack
+    # backtrace to every error, which would end up in our one-line message.
+    return {**os.environ, "RUST_BACKTRACE": "0", "RUST_LIB_BACKTRACE": "0"}
+
+
 def _tail(stderr: bytes, limit: int = 500) -> str:
-    text = " ".join(stderr.decode("utf-8", "replace").split())
-    return text[-limit:] or "no message"
+    """oxigraph's error lines (``Error…``), on one line: not its advice on its own options
+    (``--lenient``), which are not ours, nor a backtrace."""
+    text = stderr.decode("utf-8", "replace").split("Stack backtrace:")[0]
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("Error")] or lines
+    return " ".join(errors)[-limit:] or "no message"

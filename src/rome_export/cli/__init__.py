@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from rome_export import __version__
 from rome_export.errors import EXIT_OPERATIONAL, RomeExportError
 
 # name -> "module:attribute"; order is the order of `rome-export --help`.
@@ -98,7 +99,9 @@ def fail(message: str, code: int, *, hint: str | None = None) -> None:
     epilog=EXIT_CODES_EPILOG,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.version_option(package_name="rome-export")
+# The version of the source, not of installed metadata: run from a checkout
+# (PYTHONPATH=src) there is none, and click's lookup raised a traceback.
+@click.version_option(__version__, prog_name="rome-export")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 def main(debug: bool) -> None:
     """Validate job-sheet referentials and publish them as open data.

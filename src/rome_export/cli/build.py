@@ -17,10 +17,12 @@ if TYPE_CHECKING:
 
 def _check_base(value: str | None, option: str, ends: tuple[str, ...]) -> None:
     from rome_export.errors import UsageError
+    from rome_export.iris import check_base
 
     if value is None:
         return
-    if not value.startswith(("http://", "https://")) or not value.endswith(ends):
+    check_base(value, option, ends=tuple(e for e in ends if e))
+    if not value.startswith(("http://", "https://")):
         endings = " or ".join(repr(e) for e in ends if e)
         raise UsageError(f"{option} {value!r}: give an http(s) IRI"
                          + (f" ending with {endings}" if endings else ""))

@@ -71,6 +71,7 @@ def export(
     from pathlib import Path
 
     from rome_export.errors import OperationalError, UsageError
+    from rome_export.iris import check_base
     from rome_export.sources import load
     from rome_export.util import atomic_write
 
@@ -81,8 +82,8 @@ def export(
             "no output format", hint=f"give --to ({', '.join(FORMATS)}) or an -o file name "
             "with a known extension"
         )
-    if base is not None and not base.endswith(("/", "#")):
-        raise UsageError(f"--base {base!r} must end with '/' or '#'")
+    if base is not None:
+        check_base(base, "--base")
     referential = load(data_dir)
     options = {"embed_context": embed_context, "context_url": context_url}
     try:

@@ -48,8 +48,11 @@ def import_rome(
     from rome_export.errors import UsageError
     from rome_export.importers.rome import DEFAULT_BASE
     from rome_export.importers.rome import import_rome as run
+    from rome_export.iris import check_base
     from rome_export.sources import write_referential
 
+    if base_iri is not None:
+        check_base(base_iri, "--base-iri")
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()) and not force:
         raise UsageError(f"{out} is not empty", hint="pass --force to write into it anyway")

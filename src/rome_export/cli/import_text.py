@@ -45,8 +45,11 @@ def import_text(pages: tuple[str, ...], data_dir: str, base: str | None,
 
     from rome_export.errors import InvalidData
     from rome_export.importers.text_merge import import_pages
+    from rome_export.iris import check_base
     from rome_export.validation.formats import RENDERERS
 
+    if base is not None:
+        check_base(base, "--base")
     try:
         result = import_pages([Path(p) for p in pages], Path(data_dir), base=base,
                               publisher=publisher, issued=issued.date() if issued else None,

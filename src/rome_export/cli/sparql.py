@@ -15,6 +15,16 @@ BASE_OPTION = click.option("--base", metavar="IRI",
                            help="Base IRI of the referential (default: from dataset.yaml).")
 
 
+def _check_base(source: Path, base: str | None) -> None:
+    """A data dir's IRIs are the base plus a path (it must end with / or #); for RDF
+    files the base only resolves relative IRIs."""
+    from rome_export.iris import check_base
+    from rome_export.sparql import is_data_dir
+
+    if base is not None:
+        check_base(base, "--base", ends=("/", "#") if is_data_dir(source) else ())
+
+
 @click.command()
 @click.argument("source", type=SOURCE)
 @click.argument("query_text", metavar="QUERY")
@@ -43,6 +53,7 @@ def query(source: Path, query_text: str, fmt: str, base: str | None) -> None:
     from rome_export.sparql import open_store, read_query, write_result
     from rome_export.sparql import query as run_query
 
+    _check_base(source, base)
     text = read_query(query_text)
     store = open_store(source, base=base)
     result = run_query(store, text)
@@ -103,6 +114,7 @@ def push(source: Path, endpoint: str, graph: str | None, append: bool,
     from rome_export.graph_store import ENV_PASSWORD, Credentials
     from rome_export.graph_store import push as push_graph
 
+    _check_base(source, base)
     password = None
     if user and os.environ.get(ENV_PASSWORD) is None and sys.stdin.isatty():
         password = click.prompt(f"Password for {user}", hide_input=True, err=True)
@@ -158,6 +170,7 @@ def serve(source: Path, host: str, port: int, location: Path | None, read_only: 
     def terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # so that `finally` stops the server (kill, systemd, docker)
 
+    _check_base(source, base)
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
         server = start_server(source, host=host, port=port, location=location,

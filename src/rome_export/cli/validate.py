@@ -90,7 +90,8 @@ def validate(
         from pathlib import Path
 
         with atomic_write(Path(output)) as stream:
-            stream.write(text.encode("utf-8"))
+            # a file name that is not UTF-8 is kept as its bytes, as on stdout
+            stream.write(text.encode("utf-8", "surrogateescape"))
     else:
         click.echo(text, nl=False)
     if output or fmt != "text":

@@ -50,7 +50,7 @@ from rome_export.importers.text import (
     slugify,
 )
 from rome_export.model import Competency, Dataset, JobSheet, Referential
-from rome_export.util import atomic_write
+from rome_export.util import atomic_write, default_mode
 from rome_export.validation.report import Issue, Report, Severity
 
 DEFAULT_BASE = "https://example.org/referential/"
@@ -351,6 +351,7 @@ def _write(data_dir: Path, files: dict[str, str], result: ImportResult, *,
             data_dir.parent.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.", dir=data_dir.parent))
             try:
+                tmp.chmod(default_mode(directory=True))  # mkdtemp's is private (0o700)
                 for name, text in changed.items():
                     (tmp / name).parent.mkdir(parents=True, exist_ok=True)
                     (tmp / name).write_text(text, encoding="utf-8")

@@ -62,7 +62,9 @@ def integrity(loaded: Loaded) -> Iterator[Finding]:
             seen_comp[comp.id] = pos
 
     competencies = {c.id: c for c in loaded.competencies}
-    check_refs = comp_file is not None
+    # A lone job file is checked without its competencies; a whole referential folder is
+    # not, even with no competencies.yaml at all (its sheets would point nowhere).
+    check_refs = comp_file is not None or loaded.root is not None
     job_ids: dict[str, str] = {}
     for job, file in zip(loaded.jobs, loaded.job_sources, strict=True):
         if job.id in job_ids:
@@ -128,7 +130,8 @@ def _job_integrity(
                 yield _finding(
                     "unknown-competency",
                     E,
-                    f"competency '{req.competency}' is not in competencies.yaml",
+                    f"competency '{req.competency}' is not in competencies.yaml"
+                    + ("" if competencies else " (it is missing or empty)"),
                     file,
                     "requirements",
                     i,
