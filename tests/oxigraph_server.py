@@ -75,13 +75,9 @@ class OxigraphServer:
         return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        from rome_export.sparql import stop_process
+
+        stop_process(self.process)
 
 
 def ntriples_set(data: bytes, fmt: pyoxigraph.RdfFormat = pyoxigraph.RdfFormat.N_TRIPLES

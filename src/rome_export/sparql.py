@@ -353,6 +353,17 @@ def oxigraph_binary() -> Path:
                            hint="install it with `pip install oxigraph`")
 
 
+def stop_process(process: subprocess.Popen[Any]) -> None:
+    """Terminate a child server, then kill it if it has not stopped within 10 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class LocalServer:
     """A running ``oxigraph serve``; :meth:`stop` ends it and removes its temporary store."""
@@ -374,13 +385,7 @@ class LocalServer:
         return self.process.wait()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
