@@ -316,3 +316,34 @@ def test_query_reads_the_jsonld_export_offline(runner, data_dir, tmp_path) -> No
     pushed = io.BytesIO()  # what push sends
     write_ntriples(doc, pushed)
     assert set(pushed.getvalue().splitlines()) == set(nt.read_bytes().splitlines())
+
+
+def test_a_full_disk_while_writing_is_an_operational_error_and_nothing_is_left(tmp_path):
+    import errno as _errno
+
+    from rome_export.errors import OperationalError
+    from rome_export.util import atomic_write
+
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(OperationalError, match="cannot write"), atomic_write(target):
+        raise OSError(_errno.ENOSPC, "No space left on device")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+@pytest.mark.parametrize("command", [["validate"], ["export", "--to", "ttl"]])
+def test_output_onto_a_source_file_is_refused(tmp_path, data_dir, command):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from rome_export.cli import main as cli_main
+
+    ref = tmp_path / "data"
+    shutil.copytree(data_dir, ref)
+    before = (ref / "dataset.yaml").read_bytes()
+    result = CliRunner().invoke(cli_main, [*command, str(ref), "-o", str(ref / "dataset.yaml")])
+    assert result.exit_code == 2
+    assert "source file of the referential" in result.stderr
+    assert (ref / "dataset.yaml").read_bytes() == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import stat
@@ -46,6 +47,9 @@ def _cannot_write(path: Path, exc: OSError) -> OperationalError:
                             hint="choose an output path in a writable directory")
 
 
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
 @contextlib.contextmanager
 def atomic_write(path: Path, *, fsync: bool = True) -> Iterator[BinaryIO]:
     """Write ``path`` through a temporary file beside it, renamed into place on success.
@@ -80,7 +84,12 @@ def atomic_write(path: Path, *, fsync: bool = True) -> Iterator[BinaryIO]:
         raise _cannot_write(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as stream:
-            yield stream
+            try:
+                yield stream
+            except OSError as exc:
+                if exc.errno in _WRITE_ERRORS:  # the disk, not the caller's own I/O
+                    raise _cannot_write(path, exc) from exc
+                raise
             try:
                 stream.flush()
                 os.fchmod(fd, stat.S_IMODE(st.st_mode) if st is not None else default_mode())

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from rome_export.cli.options import refuse_to_overwrite_sources
 from rome_export.serialisers import FORMATS  # the registry only: no heavy import
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ def export(
     from rome_export.sources import load
     from rome_export.util import atomic_write
 
+    refuse_to_overwrite_sources(output, [data_dir])
     if fmt is None and output is not None:
         fmt = next((f.name for f in FORMATS.values() if output.endswith(f.extension)), None)
     if fmt is None and per_job is None:

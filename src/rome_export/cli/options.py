@@ -27,3 +27,22 @@ def catalogue_options(command: F) -> F:
         type=click.Path(exists=True, file_okay=False),
         help="ROME 4.0 CSV folder (unix_*_v460_utf8.csv files).",
     )(command)
+
+
+def refuse_to_overwrite_sources(output: str | None, inputs: tuple[str, ...] | list[str]) -> None:
+    """A usage error when ``-o`` names one of the referential's own source files."""
+    if output is None:
+        return
+    import os
+    from pathlib import Path
+
+    from rome_export.errors import UsageError
+    from rome_export.sources import discover
+
+    target = os.path.realpath(output)
+    for raw in inputs:
+        path = Path(raw)
+        sources = discover(path) if path.is_dir() else [path]
+        if any(os.path.realpath(s) == target for s in sources):
+            raise UsageError(f"-o {output}: that is a source file of the referential",
+                             hint="write the output somewhere else")

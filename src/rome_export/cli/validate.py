@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from rome_export.cli.options import catalogue_options
+from rome_export.cli.options import catalogue_options, refuse_to_overwrite_sources
 
 FORMAT_CHOICES = ("text", "json", "junit", "github", "sarif")
 
@@ -71,6 +71,7 @@ def validate(
     from rome_export.util import atomic_write
     from rome_export.validation.formats import RENDERERS
 
+    refuse_to_overwrite_sources(output, paths)
     extra: list[validation.ExtraCheck] = []
     if rome_dir or esco_paths:
         from rome_export.link import catalogue_check
