@@ -424,6 +424,8 @@ class Loaded:
     partial_jobs: set[int] = field(default_factory=set)  # jobs salvaged from schema errors
     paths: dict[str, Path] = field(default_factory=dict)  # display name -> file on disk
     report: Report = field(default_factory=Report)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Products made once per run and shared by later checks (the layer-4 export store)."""
 
     def referential(self) -> Referential:
         """The referential, or :class:`InvalidData` when there are errors."""

@@ -102,7 +102,6 @@ def check(loaded: Loaded) -> list[Issue]:
     """Layer 4 for ``validate``: the shapes on the export of what loaded without errors."""
     if not loaded.report.ok or loaded.dataset is None:
         return []
-    from rome_export.validation.skos import locate
+    from rome_export.validation.skos import exported_store, locate
 
-    referential = loaded.referential()
-    return locate(check_referential(referential), referential, loaded)
+    return locate(check_shapes(exported_store(loaded)), loaded.referential(), loaded)

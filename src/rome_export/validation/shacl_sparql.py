@@ -32,11 +32,11 @@ from pyoxigraph import (
     RdfFormat,
     Store,
     Triple,
-    serialize,
 )
 
 from rome_export.validation.report import Issue, Severity
 from rome_export.validation.shacl import SH, _code, _compact
+from rome_export.validation.skos import store_of
 
 if TYPE_CHECKING:
     from rome_export.model import Referential
@@ -347,25 +347,6 @@ def _focus(targets: list[str], subclasses: bool) -> str:
     return " UNION ".join(parts) + " ."
 
 
-def _store(data: Store | Iterable[Triple | Quad]) -> Store:
-    """The data in an embedded store: statements streamed to N-Triples in a temporary file,
-    then bulk-loaded by Rust, so that neither a list of triples nor the whole text is held
-    in Python memory (at 10,000 sheets a list alone is ~1 GB)."""
-    if isinstance(data, Store):
-        return data
-    import tempfile
-
-    store = Store()
-    triples = (t if isinstance(t, Triple) else Triple(t.subject, t.predicate, t.object)
-               for t in data)
-    with tempfile.NamedTemporaryFile(suffix=".nt") as tmp:
-        serialize(triples, tmp, RdfFormat.N_TRIPLES)
-        tmp.flush()
-        if tmp.tell():
-            store.bulk_load(path=tmp.name, format=RdfFormat.N_TRIPLES)
-    return store
-
-
 _SHAPES: Shapes | None = None
 
 
@@ -418,7 +399,7 @@ def _violations(store: Store, compiled: Shapes, focus: str, c: Constraint) -> It
 
 def check_shapes(data: Store | Iterable[Triple | Quad]) -> list[Issue]:
     """Validate a graph (a pyoxigraph store or triples) against the shapes."""
-    issues = set(_issues(_store(data), shapes()))
+    issues = set(_issues(store_of(data), shapes()))
     return sorted(issues, key=lambda i: (i.path or "", i.code, i.message))
 
 
@@ -432,7 +413,6 @@ def check(loaded: Loaded) -> list[Issue]:
     """Layer 4 for ``validate``, like :func:`rome_export.validation.shacl.check`."""
     if not loaded.report.ok or loaded.dataset is None:
         return []
-    from rome_export.validation.skos import locate
+    from rome_export.validation.skos import exported_store, locate
 
-    referential = loaded.referential()
-    return locate(check_referential(referential), referential, loaded)
+    return locate(check_shapes(exported_store(loaded)), loaded.referential(), loaded)

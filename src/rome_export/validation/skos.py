@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pyoxigraph import Quad, Store, Triple
+from pyoxigraph import Quad, RdfFormat, Store, Triple, serialize
 
 from rome_export.validation.report import Issue, Severity
 
@@ -108,13 +108,36 @@ CODES = (*(check.code for check in CHECKS), CLASH)
 
 
 def store_of(data: Store | Iterable[Triple | Quad]) -> Store:
-    """A pyoxigraph store holding ``data`` (returned as is when it is one already)."""
+    """A pyoxigraph store holding ``data`` (returned as is when it is one already).
+
+    The statements are streamed to N-Triples in a temporary file, then bulk-loaded by Rust,
+    so that neither a list of triples nor the whole text is held in Python memory (at
+    10,000 sheets a list alone is ~1 GB).
+    """
     if isinstance(data, Store):
         return data
+    import tempfile
+
     store = Store()
-    store.bulk_extend(
-        Quad(t.subject, t.predicate, t.object) if isinstance(t, Triple) else t for t in data
-    )
+    triples = (t if isinstance(t, Triple) else Triple(t.subject, t.predicate, t.object)
+               for t in data)
+    with tempfile.NamedTemporaryFile(suffix=".nt") as tmp:
+        serialize(triples, tmp, RdfFormat.N_TRIPLES)
+        tmp.flush()
+        if tmp.tell():
+            store.bulk_load(path=tmp.name, format=RdfFormat.N_TRIPLES)
+    return store
+
+
+def exported_store(loaded: Loaded) -> Store:
+    """The export of what loaded, in a store made once for every layer-4 check of a run
+    (the SKOS checks and the shapes each made their own: twice the walk and the load)."""
+    store = loaded.derived.get("export-store")
+    if store is None:
+        from rome_export.serialisers.triples import triples
+
+        store = loaded.derived["export-store"] = store_of(triples(loaded.referential()))
+    assert isinstance(store, Store)
     return store
 
 
@@ -184,8 +207,7 @@ def check(loaded: Loaded) -> list[Issue]:
     """
     if not loaded.report.ok or loaded.dataset is None:
         return []  # the export cannot be built; earlier layers already said why
-    referential = loaded.referential()
-    return locate(check_referential(referential), referential, loaded)
+    return locate(check_skos(exported_store(loaded)), loaded.referential(), loaded)
 
 
 def locate(issues: list[Issue], referential: Referential, loaded: Loaded) -> list[Issue]:
