@@ -425,13 +425,13 @@ def test_progress_callback_sees_every_stage(tmp_path: Path) -> None:
     build(BUILD_DATA, tmp_path / "d", progress=lambda *a: seen.append(a))
     stages = list(dict.fromkeys(s for s, _, _ in seen))
     assert stages[0] == "validating" and stages[-1] == "DCAT catalogue"
-    assert {"Turtle", "JSON-LD per job", "CSV tables"} <= set(stages)
+    assert {"RDF syntaxes", "JSON-LD per job", "CSV tables"} <= set(stages)
     assert all(0 <= done <= total for _, done, total in seen)
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_bundle_files_are_the_bytes_of_a_direct_export(bundle: Path, name: str) -> None:
-    """build parses its N-Triples back for the other syntaxes: the bytes must not change."""
+    """build writes the RDF syntaxes together, chunk by chunk: the bytes must not change."""
     import io
 
     from rome_export.sources import load

@@ -23,8 +23,10 @@ import errno
 import hashlib
 import io
 import os
+import queue
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,12 +80,92 @@ class BuildSummary:
         return sum(f.size for f in self.files)
 
 
-class HashingWriter(io.RawIOBase):
-    """A write-only binary stream that hashes and counts what passes through it."""
+class _Spool:
+    """One thread that writes and hashes the bundle's files, in the order it is given work.
 
-    def __init__(self, raw: BinaryIO) -> None:
+    Writing 2.4 GB through the page cache and hashing it costs several seconds at 10,000
+    sheets, and ``os.write``, ``os.open`` and SHA-256 on large buffers release the GIL:
+    on a second core this thread does it while the main one walks the model and
+    serialises (PERFORMANCE.md advises against processes, not threads that wait in the
+    kernel). The queue holds :attr:`BUDGET` bytes at most, so memory stays flat. The
+    first error (a full disk…) is kept, the rest of the work skipped, and it is raised
+    in the main thread by the next :meth:`submit` or by :meth:`drain`.
+    """
+
+    BUDGET = 64 << 20
+    """Bytes queued at most: ~3 chunks of every RDF syntax, or ~3,000 per-job documents
+    (creating a file costs ~0.3 ms here, so the main thread runs ahead of the thread
+    through the per-job documents and on to the CSV tables)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[Callable[..., object], tuple[Any, ...], bool, int]
+                                 | None] = queue.Queue()
+        self._room = threading.Condition()
+        self._queued = 0  # bytes of the work queued and not yet done
+        self._error: BaseException | None = None
+        self._failed = False  # sticky: once anything failed, only clean-up work runs
+        self._thread = threading.Thread(target=self._run, name="rome-export-writer",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            work, args, always, size = item
+            try:
+                if always or not self._failed:
+                    work(*args)
+            except BaseException as exc:  # handed to the main thread
+                if not self._failed:
+                    self._error, self._failed = exc, True
+            finally:
+                with self._room:
+                    self._queued -= size
+                    self._room.notify()
+                self._queue.task_done()
+        self._queue.task_done()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def submit(self, work: Callable[..., object], *args: Any, size: int = 0,
+               always: bool = False) -> None:
+        """Queue ``work(*args)`` on ``size`` bytes, once the queue has room for them;
+        ``always``: even after an error (closing a file)."""
+        if not always:
+            self._raise()
+        with self._room:
+            while self._queued and self._queued + size > self.BUDGET:
+                self._room.wait()
+            self._queued += size
+        self._queue.put((work, args, always, size))
+
+    def drain(self) -> None:
+        """Wait until everything submitted is written; raise the first error."""
+        self._queue.join()
+        self._raise()
+
+    def close(self) -> None:
+        """Finish the work (or skip it after an error) and stop the thread."""
+        self._queue.put(None)
+        self._thread.join()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class HashingWriter(io.RawIOBase):
+    """A write-only binary stream onto a file descriptor that counts what passes through
+    it, and hands the writing and hashing to a :class:`_Spool`."""
+
+    def __init__(self, fd: int, spool: _Spool) -> None:
         super().__init__()
-        self._raw = raw
+        self._fd = fd
+        self._spool = spool
         self._sha = hashlib.sha256()
         self.size = 0
 
@@ -91,55 +173,74 @@ class HashingWriter(io.RawIOBase):
         return True
 
     def write(self, data: Any) -> int:
-        view = memoryview(data)
-        self._sha.update(view)
-        self._raw.write(view)
-        self.size += view.nbytes
-        return view.nbytes
+        # A copy unless it is bytes already: callers may reuse their buffer at once.
+        chunk = data if type(data) is bytes else bytes(data)
+        self._spool.submit(self._write, chunk, size=len(chunk))
+        self.size += len(chunk)
+        return len(chunk)
+
+    def _write(self, chunk: bytes) -> None:
+        self._sha.update(chunk)
+        _write_all(self._fd, chunk)
 
     def hexdigest(self) -> str:
+        """Only once the spool is drained."""
         return self._sha.hexdigest()
 
 
 class _Bundle:
-    """The temporary bundle directory being written; records every file it writes."""
+    """The temporary bundle directory being written; records every file it writes.
 
-    def __init__(self, root: Path) -> None:
+    Files are written by the bundle's :class:`_Spool`: :attr:`files` (with sizes and
+    digests) is complete once :meth:`drain` has returned.
+    """
+
+    def __init__(self, root: Path, spool: _Spool) -> None:
         self.root = str(root)
-        self.files: list[FileRecord] = []
+        self._spool = spool
+        self._records: list[tuple[str, int, Callable[[], str], str | None]] = []
         self._dirs: set[str] = {""}  # made already: 10,000 job files share one folder
+
+    def _create(self, rel: str) -> int:
+        folder = rel.rpartition("/")[0]
+        if folder not in self._dirs:
+            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
+            self._dirs.add(folder)
+        # os.open rather than open(): Python's file object costs five times the system call,
+        # which adds up over 10,000 per-job documents.
+        return os.open(os.path.join(self.root, rel), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
 
     @contextlib.contextmanager
     def open(self, rel: str, conforms_to: str | None = None) -> Iterator[BinaryIO]:
-        folder = rel.rpartition("/")[0]
-        if folder not in self._dirs:
-            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
-            self._dirs.add(folder)
-        with open(os.path.join(self.root, rel), "wb") as raw:  # buffered, under the hasher
-            writer = HashingWriter(raw)
-            yield cast(BinaryIO, writer)
-        self.files.append(FileRecord(rel, writer.size, writer.hexdigest(), conforms_to))
-
-    def path_of(self, rel: str) -> str:
-        """Where a file written with :meth:`open` is (complete once its block has ended)."""
-        return os.path.join(self.root, rel)
+        """A buffered stream onto a new file of the bundle."""
+        fd = self._create(rel)
+        writer = HashingWriter(fd, self._spool)
+        try:
+            with io.BufferedWriter(writer, buffer_size=1 << 20) as buffered:
+                yield cast(BinaryIO, buffered)
+        finally:
+            self._spool.submit(os.close, fd, always=True)
+        self._records.append((rel, writer.size, writer.hexdigest, conforms_to))
 
     def write_bytes(self, rel: str, data: bytes, conforms_to: str | None = None) -> None:
-        """One small file in one system call: Python's ``open()`` costs five times
-        ``os.open`` per file here, which adds up over 10,000 per-job documents."""
-        folder = rel.rpartition("/")[0]
-        if folder not in self._dirs:
-            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
-            self._dirs.add(folder)
-        fd = os.open(os.path.join(self.root, rel), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        """One small file, in the calling thread: handing thousands of small files to the
+        spool is slower than writing them (each system call would wait for the GIL)."""
+        fd = self._create(rel)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            _write_all(fd, data)
         finally:
             os.close(fd)
         digest = hashlib.sha256(data).hexdigest()
-        self.files.append(FileRecord(rel, len(data), digest, conforms_to))
+        self._records.append((rel, len(data), lambda: digest, conforms_to))
+
+    def drain(self) -> None:
+        self._spool.drain()
+
+    @property
+    def files(self) -> list[FileRecord]:
+        """The files written so far, in order (call :meth:`drain` first)."""
+        return [FileRecord(rel, size, digest(), conforms_to)
+                for rel, size, digest, conforms_to in self._records]
 
 
 # ----------------------------------------------------------------------- validation
@@ -219,33 +320,17 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
     # GC thresholds raised for the whole write: with millions of live objects every
     # full collection costs a scan of all of them (PERFORMANCE.md).
     with gc_tuned():
-        # 1. the whole referential in every registered format
-        # N-Triples first, from one walk of the model; the other RDF writers parse it
-        # back (streaming, in Rust) instead of walking the model again: one walk costs
-        # ~3 s at 10,000 sheets, and holding the triples in memory ~1 GB.
-        # N-Quads is N-Triples plus the graph; TriG is the Turtle inside a graph block
-        first = {"nt": 0, "nq": 1, "ttl": 2}
-        formats = sorted(FORMATS.values(), key=lambda f: first.get(f.name, 3))
         # JSON-LD documents name the context by the URL the bundle's own copy will have:
         # the w3id address of the package's context is not registered, this one will be
         # served with the release.
         from rome_export.iris import default_download_base
+        from rome_export.serialisers.rdf import SYNTAXES, write_rdf
 
         files_at = download_base or default_download_base(base, ref.dataset.version)
         context_url = f"{files_at}schemas/context.jsonld"
-        options: dict[str, object] = {"context_url": context_url}
-        for n, fmt in enumerate(formats):
-            step(f"{fmt.description}", n, len(formats))
-            name = f"{REFERENTIAL_STEM}{fmt.extension}"
-            with bundle.open(name) as out:
-                count = fmt.writer()(ref, out, base=base, options=options)
-            if fmt.name in ("nt", "nq", "ttl"):
-                key = {"nt": "ntriples", "nq": "nquads", "ttl": "turtle"}[fmt.name]
-                options[key] = bundle.path_of(name)
-            if fmt.name == "nt":
-                summary.triples = count
-                options["statements"] = count
-        # 2. one JSON-LD document per job, by the JSON-LD module of the registry
+        # 1. one JSON-LD document per job, by the JSON-LD module of the registry: first,
+        # while the page cache is clean (creating 10,000 files after 2 GB of writes waits
+        # on the writeback)
         import importlib
 
         jsonld = importlib.import_module(FORMATS["jsonld"].writer_path.partition(":")[0])
@@ -257,12 +342,28 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
             buffer = io.BytesIO()
             write_job_jsonld(ref, job, buffer, base=base, options={"context_url": context_url})
             bundle.write_bytes(f"{JOBS_DIR}/{job.id}.jsonld", buffer.getvalue())
+        # 2. the whole referential in every registered format: the RDF syntaxes together,
+        # from one walk of the model (serialisers.rdf.write_rdf), then the others.
+        options: dict[str, object] = {"context_url": context_url}
+        syntaxes = sorted(name for name in FORMATS if name in SYNTAXES)
+        step("RDF syntaxes", 0, 1)
+        with contextlib.ExitStack() as stack:
+            streams = {name: stack.enter_context(
+                bundle.open(f"{REFERENTIAL_STEM}{FORMATS[name].extension}"))
+                for name in syntaxes}
+            summary.triples = write_rdf(ref, streams, base=base)
+        for fmt in sorted(FORMATS.values(), key=lambda f: f.name):
+            if fmt.name not in SYNTAXES:
+                step(fmt.description, 0, 1)
+                with bundle.open(f"{REFERENTIAL_STEM}{fmt.extension}") as out:
+                    fmt.writer()(ref, out, base=base, options=options)
         # 3. CSV tables, then their data package (with their sizes and digests)
         step("CSV tables", 0, 1)
         tables = csvser.to_rows(ref, base=base)
         for name, table in tables.items():
             with bundle.open(datapackage.table_path(name), FRICTIONLESS_TABLE) as out:
                 summary.rows[name] = csvser.write_table(table, out)
+        bundle.drain()  # the digests of the CSV files
         csv_files = {f.path: (f.size, f.sha256) for f in bundle.files if f.path.endswith(".csv")}
         bundle.write_bytes(DATAPACKAGE_FILE,
                            _json_bytes(datapackage.descriptor(ref, files=csv_files)),
@@ -275,6 +376,7 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
         bundle.write_bytes(REPORT_FILE, to_json(report).encode("utf-8"))
         # 5. the catalogue of every file so far, then the checksums of everything
         step("DCAT catalogue", 0, 1)
+        bundle.drain()
         entries = [dcat.FileEntry(f.path, f.size, f.sha256, conforms_to=f.conforms_to)
                    for f in bundle.files]
         statements = dcat.catalogue(ref.dataset, entries, base=base,
@@ -283,6 +385,7 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
             dcat.write_turtle(statements, out)
         with bundle.open(f"{CATALOGUE_STEM}.jsonld") as out:
             dcat.write_jsonld(statements, out)
+        bundle.drain()
         sums = "".join(f"{f.sha256}  {f.path}\n"
                        for f in sorted(bundle.files, key=lambda f: f.path))
         bundle.write_bytes(SUMS_FILE, sums.encode("ascii"))
@@ -371,19 +474,22 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
     summary = BuildSummary(dist=dist, warnings=len(report.warnings), jobs=len(ref.jobs),
                            report=report)
     tmp: Path | None = None
+    spool = _Spool()
     try:
         dist.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a bundle is public
-        bundle = _Bundle(tmp)
+        bundle = _Bundle(tmp, spool)
         _write_bundle(bundle, ref, _portable(report, Path(data_dir)), base=base,
                       download_base=download_base,
                       date=date, progress=progress, summary=summary)
+        bundle.drain()  # every byte on disk before the swap
         _swap(tmp, dist)
         tmp = None
     except OSError as exc:
         raise _operational(exc, dist) from exc
     finally:
+        spool.close()  # the writer thread is done with tmp before it is removed
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
     summary.files = sorted(bundle.files, key=lambda f: f.path)

@@ -8,10 +8,8 @@ a new format is one module plus one entry here.
 A writer has the signature ``write(referential, stream: BinaryIO, *, base: str | None = None,
 options: Mapping[str, object] | None = None) -> int`` and returns the number of statements
 (triples, quads or rows; the JSON-LD writer: top-level nodes) it wrote; it never opens
-files itself. ``options["ntriples"]``, when given, is the path of the referential's
-N-Triples already written with the same base: the RDF writers parse it back rather than
-walk the model again (``build`` writes every syntax with one walk); ``options["nquads"]``
-likewise for the quad syntaxes, and ``options["turtle"]`` lets TriG wrap the Turtle.
+files itself. The RDF syntaxes can also be written together, from one walk of the model,
+by :func:`rome_export.serialisers.rdf.write_rdf` (``build`` does).
 """
 
 from __future__ import annotations

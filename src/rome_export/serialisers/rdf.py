@@ -5,6 +5,7 @@ options=None) -> int``) and writes the triples of :func:`rome_export.serialisers
 triples` — a deterministic walk with no blank nodes — so that outputs are byte-identical
 from run to run (pyoxigraph's writers stream in the order they are given: no sort needed).
 TriG and N-Quads put the referential in one named graph, ``{base}graph``.
+:func:`write_rdf` writes several syntaxes from one walk (``build`` writes all five so).
 
 :func:`to_graph` gives users an rdflib ``Graph``; rdflib is imported only there, never on
 the hot path (PERFORMANCE.md: rdflib's Turtle writer is two orders of magnitude slower).
@@ -12,20 +13,15 @@ the hot path (PERFORMANCE.md: rdflib's Turtle writer is two orders of magnitude 
 
 from __future__ import annotations
 
-import io
-import itertools
 import re
-from collections.abc import Iterable, Mapping
-from operator import itemgetter
-from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, BinaryIO
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
+from pyoxigraph import RdfFormat, serialize
 
 from rome_export.errors import InvalidData
 from rome_export.iris import PREFIXES, Iris
-from rome_export.serialisers.triples import base_of, build, triples
-from rome_export.util import gc_tuned
+from rome_export.serialisers.triples import base_of, build, chunks, triples
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -33,10 +29,12 @@ if TYPE_CHECKING:
     from rome_export.model import Referential
 
 __all__ = [
+    "SYNTAXES",
     "to_graph",
     "triples",
     "write_nquads",
     "write_ntriples",
+    "write_rdf",
     "write_rdfxml",
     "write_trig",
     "write_turtle",
@@ -59,82 +57,91 @@ def turtle_prefixes(base: str) -> dict[str, str]:
             "scheme": iris.scheme("jobs").removesuffix("jobs")}
 
 
-def _stream(
-    statements: Iterable[Triple] | Iterable[Quad],
-    output: BinaryIO | None,
-    fmt: RdfFormat,
-    prefixes: Mapping[str, str] = PREFIXES,
-) -> tuple[int, bytes | None]:
-    """Serialise while the statements are made, never holding them all in memory (each
-    dies young, so the collector has little to scan); returns (count, bytes or None)."""
-    counter = itertools.count()
-    with gc_tuned():
-        # zip stops on the statements first, so the counter ends at their number.
-        counted = map(itemgetter(0), zip(statements, counter, strict=False))
-        data = serialize(counted, output, fmt, prefixes=dict(prefixes))
-    return next(counter), data
+SYNTAXES: dict[str, RdfFormat] = {
+    "nt": RdfFormat.N_TRIPLES, "nq": RdfFormat.N_QUADS, "ttl": RdfFormat.TURTLE,
+    "trig": RdfFormat.TRIG, "rdf": RdfFormat.RDF_XML}
+"""The RDF syntaxes :func:`write_rdf` writes, by the registry's format names."""
 
 
-def _statements(
-    referential: Referential, base: str | None, options: Mapping[str, object] | None
-) -> Iterable[Triple]:
-    """The triples to write, in the walk's order.
+def write_rdf(referential: Referential, streams: Mapping[str, BinaryIO], *,
+              base: str | None = None) -> int:
+    """Write the referential in every RDF syntax of ``streams`` (format name → stream, names
+    of :data:`SYNTAXES`) from one walk of the model; return the number of triples.
 
-    ``options["ntriples"]``, the path of this referential's N-Triples already written (by
-    :func:`write_ntriples`, with the same base), is parsed back instead of walking the model
-    again: pyoxigraph's parser is several times cheaper than the walk, and streams, so
-    ``build`` writes every syntax with one walk and little memory (PERFORMANCE.md).
+    The walk (:func:`~rome_export.serialisers.triples.chunks`) makes pyoxigraph triples a
+    chunk at a time; each chunk is serialised by pyoxigraph into each syntax and the
+    pieces are joined: the ``@prefix`` lines of Turtle and TriG, and the XML declaration,
+    root element and closing tag of RDF/XML, are written once. A chunk never splits a
+    subject, so the result is the bytes one serialisation of the whole graph gives —
+    at the cost of one walk for all the syntaxes, and one chunk in memory
+    (PERFORMANCE.md: making the triples costs more than serialising them; parsing
+    N-Triples back into Python objects costs as much as the walk).
+
+    N-Quads is the N-Triples with the graph added to each line, and TriG the Turtle
+    statements inside one graph block: the bytes pyoxigraph would write for those quads
+    (N-Triples escapes every line break inside a literal, so each statement ends with the
+    only ``" .\\n"`` of its line), without serialising twice.
     """
-    written = (options or {}).get("ntriples")
-    if written is not None:
-        return cast("Iterable[Triple]", parse(path=str(written), format=RdfFormat.N_TRIPLES))
-    return triples(referential, base)
+    unknown = sorted(set(streams) - set(SYNTAXES))
+    if unknown:
+        raise ValueError(f"not an RDF syntax of write_rdf: {', '.join(unknown)}")
+    root = base_of(referential, base)
+    graph = Iris(root).graph()
+    quad_suffix = f" <{graph}> .\n".encode()
+    nt, nq, rdf = streams.get("nt"), streams.get("nq"), streams.get("rdf")
+    turtles = [streams[name] for name in ("ttl", "trig") if name in streams]
+    trig = streams.get("trig")
+    ttl_prefixes = turtle_prefixes(root)
+    xml_head, xml_foot = _xml_frame()
+    count = 0
+    first = True
+    for chunk in chunks(referential, base):
+        count += len(chunk)
+        if nt is not None or nq is not None:
+            lines = serialize(chunk, None, RdfFormat.N_TRIPLES)
+            assert lines is not None
+            if nt is not None:
+                nt.write(lines)
+            if nq is not None:
+                nq.write(lines.replace(b" .\n", quad_suffix))
+        if turtles:
+            turtle = serialize(chunk, None, RdfFormat.TURTLE, prefixes=ttl_prefixes)
+            assert turtle is not None
+            head, body = _split_prefixes(turtle)
+            for out in turtles:
+                if first:
+                    out.write(head)
+                    if out is trig:
+                        out.write(f"<{graph}> {{\n".encode())
+                out.write(body)
+        if rdf is not None:
+            xml = serialize(chunk, None, RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
+            assert xml is not None and xml.startswith(xml_head) and xml.endswith(xml_foot)
+            if first:
+                rdf.write(xml_head)
+            rdf.write(_xml_body(xml[len(xml_head):len(xml) - len(xml_foot)]))
+        first = False
+    if trig is not None:
+        trig.write(b"}\n")
+    if rdf is not None:
+        if first:  # nothing at all: still one well-formed document
+            rdf.write(xml_head)
+        rdf.write(xml_foot)
+    return count
 
 
-def _write(
-    referential: Referential,
-    stream: BinaryIO,
-    fmt: RdfFormat,
-    base: str | None,
-    options: Mapping[str, object] | None = None,
-) -> int:
-    prefixes = turtle_prefixes(base_of(referential, base)) if fmt == RdfFormat.TURTLE \
-        else PREFIXES
-    return _stream(_statements(referential, base, options), stream, fmt, prefixes)[0]
+def _xml_frame() -> tuple[bytes, bytes]:
+    """What pyoxigraph writes before and after the descriptions of an RDF/XML document."""
+    empty = serialize([], None, RdfFormat.RDF_XML, prefixes=dict(PREFIXES))
+    assert empty is not None
+    cut = empty.index(b">\n", empty.index(b"<rdf:RDF")) + 2
+    return empty[:cut], empty[cut:]
 
 
-def write_turtle(
-    referential: Referential,
-    stream: BinaryIO,
-    *,
-    base: str | None = None,
-    options: Mapping[str, object] | None = None,
-) -> int:
-    """Turtle, with prefixes for the vocabularies and for the referential's own nodes."""
-    return _write(referential, stream, RdfFormat.TURTLE, base, options)
-
-
-def write_ntriples(
-    referential: Referential,
-    stream: BinaryIO,
-    *,
-    base: str | None = None,
-    options: Mapping[str, object] | None = None,
-) -> int:
-    return _write(referential, stream, RdfFormat.N_TRIPLES, base, options)
-
-
-def write_rdfxml(
-    referential: Referential,
-    stream: BinaryIO,
-    *,
-    base: str | None = None,
-    options: Mapping[str, object] | None = None,
-) -> int:
-    """RDF/XML. A carriage return in a text is written ``&#13;`` so that XML parsers,
-    which turn a raw CR into LF, read the text back exactly."""
-    count, xml = _stream(_statements(referential, base, options), None, RdfFormat.RDF_XML)
-    assert xml is not None  # no output stream given: pyoxigraph returns the bytes
+def _xml_body(xml: bytes) -> bytes:
+    """The descriptions of a chunk, checked for what XML cannot carry. A carriage return in
+    a text is written ``&#13;``, so that XML parsers, which turn a raw CR into LF, read the
+    text back exactly (IRIs cannot hold a raw CR: every CR here is inside a literal)."""
     found = _XML_ILLEGAL.search(xml)
     bad = found.group() if found else next((c for c in _XML_NONCHARACTERS if c in xml), None)
     if bad is not None:
@@ -142,82 +149,7 @@ def write_rdfxml(
             f"a text contains the character {bad.decode()!r}, which XML (RDF/XML) cannot carry",
             hint="remove control characters from the sheet's texts",
         )
-    # IRIs cannot hold a raw CR, so every CR in the output is inside a literal.
-    stream.write(xml.replace(b"\r", b"&#13;") if b"\r" in xml else xml)
-    return count
-
-
-def _write_quads(
-    referential: Referential,
-    stream: BinaryIO,
-    fmt: RdfFormat,
-    base: str | None,
-    options: Mapping[str, object] | None = None,
-) -> int:
-    graph = NamedNode(Iris(base_of(referential, base)).graph())
-    written = (options or {}).get("ntriples")
-    if fmt == RdfFormat.N_QUADS and written is not None:
-        return _nquads_from_ntriples(Path(str(written)), graph, stream)
-    quads: Iterable[Quad]
-    if (options or {}).get("nquads") is not None:  # parsed back, as for "ntriples"
-        quads = parse(path=str((options or {})["nquads"]), format=RdfFormat.N_QUADS)
-    else:
-        quads = (Quad(t.subject, t.predicate, t.object, graph)
-                 for t in _statements(referential, base, options))
-    prefixes = turtle_prefixes(base_of(referential, base)) if fmt == RdfFormat.TRIG \
-        else PREFIXES
-    return _stream(quads, stream, fmt, prefixes)[0]
-
-
-def _nquads_from_ntriples(path: Path, graph: NamedNode, stream: BinaryIO) -> int:
-    """N-Quads from N-Triples by adding the graph to each line: the bytes pyoxigraph would
-    write for the same quads. Safe because N-Triples escapes every line break inside a
-    literal, so each statement ends with the only ``" .\\n"`` of its line."""
-    suffix = f" {graph} .\n".encode()
-    count = 0
-    rest = b""
-    with path.open("rb") as source:
-        while chunk := source.read(1 << 22):
-            chunk = rest + chunk
-            cut = chunk.rfind(b"\n") + 1
-            body, rest = chunk[:cut], chunk[cut:]
-            count += body.count(b"\n")
-            stream.write(body.replace(b" .\n", suffix))
-    if rest:
-        raise InvalidData(f"{path}: N-Triples does not end with a line break")
-    return count
-
-
-def write_trig(
-    referential: Referential,
-    stream: BinaryIO,
-    *,
-    base: str | None = None,
-    options: Mapping[str, object] | None = None,
-) -> int:
-    """TriG: the referential in one named graph, ``{base}graph``.
-
-    Written as the Turtle's prefixes, then its statements inside ``<{base}graph> { … }``:
-    TriG's graph blocks hold Turtle's statements, so this is the same quads as a TriG
-    serialiser gives, in a fraction of the time when the Turtle exists already
-    (``options["turtle"]``, the path of this referential's Turtle: ``build`` passes it).
-    """
-    written = (options or {}).get("turtle")
-    if written is not None:
-        with open(str(written), "rb") as source:
-            turtle = source.read()
-        count = int(cast("int", (options or {}).get("statements", 0)))  # as the Turtle's
-    else:
-        buffer = io.BytesIO()
-        count = write_turtle(referential, buffer, base=base, options=options)
-        turtle = buffer.getvalue()
-    graph = Iris(base_of(referential, base)).graph()
-    head, body = _split_prefixes(turtle)
-    stream.write(head)
-    stream.write(f"<{graph}> {{\n".encode())
-    stream.write(body)
-    stream.write(b"}\n")
-    return count
+    return xml.replace(b"\r", b"&#13;") if b"\r" in xml else xml
 
 
 def _split_prefixes(turtle: bytes) -> tuple[bytes, bytes]:
@@ -228,6 +160,50 @@ def _split_prefixes(turtle: bytes) -> tuple[bytes, bytes]:
     return turtle[:end], turtle[end:]
 
 
+def write_turtle(
+    referential: Referential,
+    stream: BinaryIO,
+    *,
+    base: str | None = None,
+    options: Mapping[str, object] | None = None,
+) -> int:
+    """Turtle, with prefixes for the vocabularies and for the referential's own nodes."""
+    return write_rdf(referential, {"ttl": stream}, base=base)
+
+
+def write_ntriples(
+    referential: Referential,
+    stream: BinaryIO,
+    *,
+    base: str | None = None,
+    options: Mapping[str, object] | None = None,
+) -> int:
+    """N-Triples."""
+    return write_rdf(referential, {"nt": stream}, base=base)
+
+
+def write_rdfxml(
+    referential: Referential,
+    stream: BinaryIO,
+    *,
+    base: str | None = None,
+    options: Mapping[str, object] | None = None,
+) -> int:
+    """RDF/XML; a carriage return in a text is written ``&#13;``."""
+    return write_rdf(referential, {"rdf": stream}, base=base)
+
+
+def write_trig(
+    referential: Referential,
+    stream: BinaryIO,
+    *,
+    base: str | None = None,
+    options: Mapping[str, object] | None = None,
+) -> int:
+    """TriG: the referential in one named graph, ``{base}graph``."""
+    return write_rdf(referential, {"trig": stream}, base=base)
+
+
 def write_nquads(
     referential: Referential,
     stream: BinaryIO,
@@ -236,7 +212,7 @@ def write_nquads(
     options: Mapping[str, object] | None = None,
 ) -> int:
     """N-Quads: the referential in one named graph, ``{base}graph``."""
-    return _write_quads(referential, stream, RdfFormat.N_QUADS, base, options)
+    return write_rdf(referential, {"nq": stream}, base=base)
 
 
 def to_graph(referential: Referential, base: str | None = None) -> Graph:

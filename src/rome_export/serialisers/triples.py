@@ -37,7 +37,7 @@ from rome_export.serialisers.terms import (
 from rome_export.util import gc_tuned
 
 if TYPE_CHECKING:
-    from rome_export.model import Competency, Dataset, JobSheet, LangMap, Referential
+    from rome_export.model import Competency, Dataset, Family, JobSheet, LangMap, Referential
 
 # One NamedNode per vocabulary term, made once: the hot loop only builds subjects/objects.
 V: dict[str, NamedNode] = {name: NamedNode(iri) for name, iri in T.items()}
@@ -65,11 +65,56 @@ def base_of(referential: Referential, base: str | None = None) -> str:
 
 def triples(referential: Referential, base: str | None = None) -> Iterator[Triple]:
     """Every triple of the referential, subjects grouped, in a deterministic order."""
+    for part in _parts(referential, base):
+        yield from part
+
+
+CHUNK = 50_000
+"""Triples per chunk of :func:`chunks`: ~20 MB of pyoxigraph objects, ~200 sheets."""
+
+
+def chunks(referential: Referential, base: str | None = None,
+           size: int = CHUNK) -> Iterator[list[Triple]]:
+    """The triples of :func:`triples`, in the same order, as lists of about ``size``.
+
+    A chunk ends only between two parts of the walk (the head, a job, the code set), and
+    no subject has triples in two parts: so a chunk never splits a subject, and each chunk
+    serialised on its own gives the bytes the whole would (Turtle's subject groups,
+    RDF/XML's descriptions). Writers make every syntax from one walk this way while
+    holding one chunk at a time, not the whole graph (~430 bytes a triple).
+    """
+    chunk: list[Triple] = []
+    with gc_tuned():
+        for part in _parts(referential, base):
+            chunk.extend(part)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+
+def _parts(referential: Referential, base: str | None) -> Iterator[Iterable[Triple]]:
+    """The walk as parts whose subjects belong to no other part: the dataset, schemes,
+    levels, families and competencies together, then each job, then the ROME code set."""
     iris = Iris(base_of(referential, base))
     extra = iris
     jobs = sorted(referential.jobs, key=lambda j: j.id)
     competencies = sorted(referential.competencies, key=lambda c: c.id)
     families = list(referential.families())
+    yield _head(referential, iris, jobs, competencies, families)
+    codes: set[str] = set()
+    nodes = _Nodes(iris)
+    sources = mobility_sources(jobs)
+    for job in jobs:
+        yield _job(job, nodes, extra, sources.get(job.id, ()))
+        codes.update(m.code for m in job.mappings.rome)
+    if codes:
+        yield _code_set(codes, extra)
+
+
+def _head(referential: Referential, iris: Iris, jobs: list[JobSheet],
+          competencies: list[Competency], families: list[Family]) -> Iterator[Triple]:
     yield from _dataset(referential.dataset, iris)
     yield from _schemes(iris, jobs, competencies, [f.id for f in families])
     yield from _levels(iris)
@@ -88,21 +133,17 @@ def triples(referential: Referential, base: str | None = None) -> Iterator[Tripl
             yield Triple(s, V["narrower"], NamedNode(iris.job(job_id)))
     for competency in competencies:
         yield from _competency(competency, iris)
-    codes: set[str] = set()
-    nodes = _Nodes(iris)
-    sources = mobility_sources(jobs)
-    for job in jobs:
-        yield from _job(job, nodes, extra, sources.get(job.id, ()))
-        codes.update(m.code for m in job.mappings.rome)
-    if codes:
-        code_set = NamedNode(extra.rome_code_set())
-        yield Triple(code_set, V["type"], V["CategoryCodeSet"])
-        yield Triple(code_set, V["name"], Literal(ROME_CODE_SET_NAME, language="fr"))
-        for code in sorted(codes):
-            s = NamedNode(extra.rome_code(code))
-            yield Triple(s, V["type"], V["CategoryCode"])
-            yield Triple(s, V["codeValue"], Literal(code))
-            yield Triple(s, V["inCodeSet"], code_set)
+
+
+def _code_set(codes: set[str], extra: Iris) -> Iterator[Triple]:
+    code_set = NamedNode(extra.rome_code_set())
+    yield Triple(code_set, V["type"], V["CategoryCodeSet"])
+    yield Triple(code_set, V["name"], Literal(ROME_CODE_SET_NAME, language="fr"))
+    for code in sorted(codes):
+        s = NamedNode(extra.rome_code(code))
+        yield Triple(s, V["type"], V["CategoryCode"])
+        yield Triple(s, V["codeValue"], Literal(code))
+        yield Triple(s, V["inCodeSet"], code_set)
 
 
 def mobility_sources(jobs: Iterable[JobSheet]) -> dict[str, list[str]]:
