@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rome_export import fastyaml
 from rome_export.sources import parse_yaml
 
 TRICKY = [
@@ -74,3 +75,128 @@ def test_any_dumped_document_loads_back_like_pyyaml(doc):
         return
     assert issues == []
     assert data == reference(text)
+
+
+# ----------------------------------------------------------- yaml-rs under PyYAML's rules
+
+
+def typed(value):  # type: ignore[no-untyped-def]
+    """The value with the type of every scalar, so that 1 != True != 1.0 != "1"."""
+    if isinstance(value, dict):
+        return {typed(k): typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [typed(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return (float, "nan")
+    return (type(value), value)
+
+
+def agrees_with_pyyaml(text: str) -> bool:
+    """fastyaml is either unsure or gives exactly PyYAML's data (and PyYAML accepts it)."""
+    data = fastyaml.load(text)
+    if data is fastyaml.UNSURE:
+        return True
+    try:
+        expected = reference(text)
+    except yaml.YAMLError:
+        return False  # fastyaml accepted a text PyYAML refuses
+    return bool(typed(data) == typed(expected))
+
+
+# Each is read differently by YAML 1.2 (yaml-rs) and PyYAML, or refused by PyYAML only.
+DIVERGENT = [
+    "a: yes\n", "a: On\n", "a: NO\n", "a: 017\n", "a: -017\n", "a: 0o17\n", "a: 1e3\n",
+    "a: 1.5e3\n", "a: 12:30:00\n", "a: 190:20:30\n", "a: '2026-01-15'\n",
+    'a: "2026-01-15"\n', "a: !foo x\n", "a: =\n", "a: x\x85y\n", "a: x\u2028y\n",
+    "\ufeffa: b\n", "a: 1\n---\nb: 2\n", "a: 1\na: 2\n", "a: 2026-01-15T10:00:00Z\n",
+    "yes: 1\n", "no: [1]\n", "a: [yes, 2]\n", "a: {b: off}\n", "? [a]\n: 1\n", "1: x\n",
+    "a: 9999999999999999999999\n", "a: " + "[" * 300 + "]" * 300 + "\n", "",
+]
+
+
+def test_texts_yaml_1_2_reads_otherwise_are_left_to_libyaml():
+    for text in DIVERGENT:
+        assert fastyaml.load(text) is fastyaml.UNSURE, text
+        assert agrees_with_pyyaml(text)
+    for text in TRICKY:
+        assert agrees_with_pyyaml(text), text
+
+
+def test_quoted_look_alikes_and_plain_texts_take_the_fast_path():
+    for text in ["code: '9078'\nversion: 1.0.0\n", "a: 'yes'\nb: \"on\"\n",
+                 "d: 2026-01-15\nn: [1, 2, -3]\nok: true\nnone: null\n",
+                 "t: Attention ! Le « 1er » niveau, 3e étage.\nu: http://x/017\n"]:
+        data = fastyaml.load(text)
+        assert data is not fastyaml.UNSURE, text
+        assert typed(data) == typed(reference(text))
+
+
+def test_the_generated_sheets_take_the_fast_path(tmp_path):  # type: ignore[no-untyped-def]
+    # A guard on the speed-up itself: bench/generate.py writes sheets like real ones.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    generate = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+    subprocess.run([sys.executable, str(generate), "--sheets", "20", "-o", str(tmp_path / "r")],
+                   check=True, capture_output=True)
+    sheets = sorted((tmp_path / "r" / "jobs").glob("*.yaml"))
+    for sheet in sheets:
+        text = sheet.read_text("utf-8")
+        data = fastyaml.load(text)
+        assert data is not fastyaml.UNSURE, sheet.name
+        assert typed(data) == typed(reference(text))
+
+
+TOKENS = [
+    "yes", "no", "on", "Off", "true", "FALSE", "~", "null", "", "=", "0", "017", "-017", "0o17",
+    "0x1F", "0b11", "1_000", "1e3", "1.5", "1.5e+3", ".inf", "-.Inf", ".nan", "12:30",
+    "190:20:30.15", "2026-01-15", "2026-01-15 10:00:00", "2026-1-5", "1.0.0", "3341", "M1604",
+    "texte", "l'été", "a b", "x # c", "-x", "a:b", "!x", "! x", "Attention !", "&a", "*a",
+]
+
+
+def _scalar(token: str, style: str) -> str:
+    if style == "single":
+        return "'" + token.replace("'", "''") + "'"
+    if style == "double":
+        return '"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return token
+
+
+def scalar_texts(pool: list[str]):  # type: ignore[no-untyped-def]
+    return st.builds(_scalar, st.sampled_from(pool),
+                     st.sampled_from(["plain", "plain", "single", "double"]))
+
+
+keys = st.sampled_from(["a", "b", "code", "yes", "on", "2026-01-15", "'no'", "1", "x y"])
+
+
+@st.composite
+def yaml_texts(draw):  # type: ignore[no-untyped-def]
+    # A few tokens per text, so that one which sends the text to libyaml does not hide
+    # what the others would do.
+    scalars = scalar_texts(draw(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=2)))
+    lines = []
+    for key in draw(st.lists(keys, min_size=1, max_size=4, unique=True)):
+        kind = draw(st.sampled_from(["scalar", "block", "flow"]))
+        if kind == "scalar":
+            lines.append(f"{key}: {draw(scalars)}")
+        elif kind == "block":
+            items = draw(st.lists(scalars, min_size=1, max_size=3))
+            lines.append(f"{key}:\n" + "".join(f"- {item}\n" for item in items).rstrip("\n"))
+        else:
+            items = draw(st.lists(scalars, min_size=0, max_size=3))
+            lines.append(f"{key}: [{', '.join(items)}]")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=500)
+@given(yaml_texts())
+def test_generated_texts_read_by_yaml_rs_are_read_as_pyyaml_reads_them(text):
+    assert agrees_with_pyyaml(text), text
+
+
+@given(documents)
+def test_dumped_documents_read_by_yaml_rs_are_read_as_pyyaml_reads_them(doc):
+    assert agrees_with_pyyaml(yaml.dump(doc, Dumper=yaml.CSafeDumper, allow_unicode=True))

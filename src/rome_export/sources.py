@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from rome_export import fastyaml
 from rome_export.errors import InvalidData, OperationalError, UsageError
 from rome_export.model import (
     TEXT_PATTERN,
@@ -237,10 +238,14 @@ def _build(node: yaml.Node) -> Any:
 def parse_yaml(text: str, display: str) -> tuple[Any, list[Issue]]:
     """Parse one YAML document; aliases, duplicate keys and syntax errors become issues.
 
-    Text that cannot hold an alias or a merge key takes a fast path (libyaml's composer
-    and :func:`_build`); anything wrong or unusual is parsed again by the strict
-    :class:`_Loader`, which locates and names the problem.
+    Most sheets are read by :func:`rome_export.fastyaml.load` (a Rust parser, held to
+    PyYAML's semantics); the rest, if they cannot hold an alias or a merge key, by a fast
+    path (libyaml's composer and :func:`_build`); anything wrong or unusual is parsed
+    again by the strict :class:`_Loader`, which locates and names the problem.
     """
+    data = fastyaml.load(text)
+    if data is not fastyaml.UNSURE:
+        return data, []
     if "&" not in text and "*" not in text and "<<" not in text:
         loader = _FastComposer(text)
         try:
