@@ -178,6 +178,16 @@ def test_rdfxml_refuses_characters_xml_cannot_carry(char: str) -> None:
                                  for t in parse_oxigraph("ttl", stream.getvalue())}
 
 
+@pytest.mark.parametrize("char", ["\ufffd", "\uffe0", "\t", "\r"])
+def test_rdfxml_keeps_characters_near_the_refused_ones(char: str) -> None:
+    # U+FFFD and U+FFE0 share their first UTF-8 bytes with U+FFFE/U+FFFF (checked apart).
+    ref = referential(jobs=[{"id": "a", "title": {"fr": "A"}, "purpose": f"bip{char}bop"}])
+    stream = io.BytesIO()
+    write_rdfxml(ref, stream)
+    assert (f"bip{char}bop", "fr") in {(t.object.value, getattr(t.object, "language", None))
+                                       for t in parse_oxigraph("rdf", stream.getvalue())}
+
+
 def test_empty_referential_has_only_the_level_scheme() -> None:
     ref = referential(jobs=[], competencies=[])
     schemes = {t.subject.value for t in build(ref)
