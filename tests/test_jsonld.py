@@ -19,6 +19,7 @@ from rome_export.serialisers.jsonld import (
     document,
     write_job_jsonld,
     write_jsonld,
+    write_jsonld_and_jobs,
 )
 from rome_export.serialisers.terms import T
 from rome_export.serialisers.triples import build
@@ -115,6 +116,26 @@ def test_one_document_per_job(sink) -> None:  # type: ignore[no-untyped-def]
         subject = rdflib.URIRef(doc["id"])
         assert set(whole.triples((subject, None, None))) == set(part.triples((subject, None,
                                                                               None)))
+
+
+@pytest.mark.parametrize("options", [None, {"context_url": "https://example.org/c.jsonld"},
+                                     {"embed_context": True}])
+def test_whole_and_per_job_documents_from_one_making_are_the_same_bytes(sink, options) -> None:  # type: ignore[no-untyped-def]
+    # build writes both from one set of nodes; export writes each on its own
+    alone = io.BytesIO()
+    assert write_jsonld(sink, alone, options=options) > len(sink.jobs)
+    together = io.BytesIO()
+    per_job: list[tuple[str, bytes]] = []
+    count = write_jsonld_and_jobs(sink, together, lambda j, data: per_job.append((j.id, data)),
+                                  options=options)
+    assert together.getvalue() == alone.getvalue()
+    assert count == len(json.loads(alone.getvalue())["@graph"])
+    assert [job_id for job_id, _ in per_job] == sorted(j.id for j in sink.jobs)
+    for job_id, data in per_job:
+        stream = io.BytesIO()
+        write_job_jsonld(sink, next(j for j in sink.jobs if j.id == job_id), stream,
+                         options=options)
+        assert data == stream.getvalue()
 
 
 def test_per_job_document_parses_with_pyoxigraph(sink) -> None:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ import datetime as dt
 import errno
 import hashlib
 import io
+import itertools
 import os
 import queue
 import shutil
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, cast
 from rome_export.errors import InvalidData, OperationalError, UsageError
 
 if TYPE_CHECKING:
-    from rome_export.model import Referential
+    from rome_export.model import JobSheet, Referential
     from rome_export.validation.report import Report
 
 Progress = Callable[[str, int, int], None]
@@ -328,20 +329,24 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
 
         files_at = download_base or default_download_base(base, ref.dataset.version)
         context_url = f"{files_at}schemas/context.jsonld"
-        # 1. one JSON-LD document per job, by the JSON-LD module of the registry: first,
-        # while the page cache is clean (creating 10,000 files after 2 GB of writes waits
-        # on the writeback)
+        # 1. JSON-LD: the whole referential and one document per job, from one making of
+        # the nodes, by the JSON-LD module of the registry; first, while the page cache is
+        # clean (creating 10,000 files after 2 GB of writes can wait on the writeback)
         import importlib
 
         jsonld = importlib.import_module(FORMATS["jsonld"].writer_path.partition(":")[0])
-        write_job_jsonld = jsonld.write_job_jsonld
-        total = len(ref.jobs)
-        for n, job in enumerate(ref.jobs):
-            if n % 500 == 0:
-                step("JSON-LD per job", n, total)
-            buffer = io.BytesIO()
-            write_job_jsonld(ref, job, buffer, base=base, options={"context_url": context_url})
-            bundle.write_bytes(f"{JOBS_DIR}/{job.id}.jsonld", buffer.getvalue())
+        step(FORMATS["jsonld"].description, 0, 1)
+        written = itertools.count()
+
+        def per_job(job: JobSheet, data: bytes) -> None:
+            done = next(written)
+            if done % 500 == 0:
+                step("JSON-LD per job", done, len(ref.jobs))
+            bundle.write_bytes(f"{JOBS_DIR}/{job.id}.jsonld", data)
+
+        with bundle.open(f"{REFERENTIAL_STEM}{FORMATS['jsonld'].extension}") as out:
+            jsonld.write_jsonld_and_jobs(ref, out, per_job, base=base,
+                                         options={"context_url": context_url})
         # 2. the whole referential in every registered format: the RDF syntaxes together,
         # from one walk of the model (serialisers.rdf.write_rdf), then the others.
         options: dict[str, object] = {"context_url": context_url}
@@ -353,7 +358,7 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
                 for name in syntaxes}
             summary.triples = write_rdf(ref, streams, base=base)
         for fmt in sorted(FORMATS.values(), key=lambda f: f.name):
-            if fmt.name not in SYNTAXES:
+            if fmt.name not in SYNTAXES and fmt.name != "jsonld":
                 step(fmt.description, 0, 1)
                 with bundle.open(f"{REFERENTIAL_STEM}{fmt.extension}") as out:
                     fmt.writer()(ref, out, base=base, options=options)

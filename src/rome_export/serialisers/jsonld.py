@@ -15,7 +15,7 @@ values are scalars, properties that can repeat are always lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
@@ -68,6 +68,13 @@ def document(
     referential: Referential, base: str | None = None, *, embed_context: bool = False
 ) -> Node:
     """The whole referential as one JSON-LD document with a ``@graph``."""
+    return _document(referential, base, embed_context=embed_context)[0]
+
+
+def _document(
+    referential: Referential, base: str | None = None, *, embed_context: bool = False
+) -> tuple[Node, int]:
+    """:func:`document`, and where the job nodes (in id order) start in its ``@graph``."""
     iris = Iris(base_of(referential, base))
     extra = iris
     jobs = sorted(referential.jobs, key=lambda j: j.id)
@@ -103,12 +110,13 @@ def document(
     graph.extend(_competency(c, iris) for c in competencies)
     refs = competency_refs(competencies, iris)
     sources = mobility_sources(jobs)
+    first_job = len(graph)
     graph.extend(job_node(j, refs, iris, extra, sources.get(j.id, ())) for j in jobs)
     if any(j.mappings.rome for j in jobs):
         graph.append({"id": extra.rome_code_set(), "type": ["CategoryCodeSet"],
                       "name": ROME_CODE_SET_NAME})
     ctx = context() if embed_context else CONTEXT_URL
-    return {"@context": ctx, "@graph": graph}
+    return {"@context": ctx, "@graph": graph}, first_job
 
 
 def _dataset(dataset: Dataset, iris: Iris) -> Node:
@@ -337,6 +345,30 @@ def write_jsonld(
         doc["@context"] = _context_value(options)
         _dump(doc, stream)
     return len(doc["@graph"])
+
+
+def write_jsonld_and_jobs(
+    referential: Referential,
+    stream: BinaryIO,
+    per_job: Callable[[JobSheet, bytes], object],
+    *,
+    base: str | None = None,
+    options: Mapping[str, object] | None = None,
+) -> int:
+    """:func:`write_jsonld`, and each sheet's own document (the bytes of
+    :func:`write_job_jsonld`) handed to ``per_job`` in id order: the nodes are made once
+    for both (``build`` writes the two)."""
+    with gc_tuned():
+        doc, first = _document(referential, base)
+        ctx = _context_value(options)
+        doc["@context"] = ctx
+        _dump(doc, stream)
+        graph = doc["@graph"]
+        jobs = sorted(referential.jobs, key=lambda j: j.id)
+        for job, node in zip(jobs, graph[first:first + len(jobs)], strict=True):
+            per_job(job, orjson.dumps({"@context": ctx, **node},
+                                      option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    return len(graph)
 
 
 def write_job_jsonld(
