@@ -200,3 +200,46 @@ def test_generated_texts_read_by_yaml_rs_are_read_as_pyyaml_reads_them(text):
 @given(documents)
 def test_dumped_documents_read_by_yaml_rs_are_read_as_pyyaml_reads_them(doc):
     assert agrees_with_pyyaml(yaml.dump(doc, Dumper=yaml.CSafeDumper, allow_unicode=True))
+
+
+def test_read_text_reads_regular_files_and_pipes_whole_up_to_the_limit(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    # read_text sizes its read to the file (fstat); a pipe has no size and is read on.
+    import os
+    import threading
+
+    from rome_export import sources
+
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 1000)
+    exact = tmp_path / "exact.yaml"
+    exact.write_text("a: " + "x" * 996 + "\n")  # 1,000 bytes: the limit itself
+    assert sources.read_text(exact, "exact.yaml") == ("a: " + "x" * 996 + "\n", [])
+    over = tmp_path / "over.yaml"
+    over.write_text("a: " + "x" * 997 + "\n")
+    assert [i.code for i in sources.read_text(over, "over.yaml")[1]] == ["file-too-large"]
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("")
+    assert sources.read_text(empty, "empty.yaml") == ("", [])
+    for size, expected in ((600, []), (1500, ["file-too-large"])):
+        pipe = tmp_path / f"pipe{size}"
+        os.mkfifo(pipe)
+        # the pipe's buffer (64 kB) takes it all: the writer never waits for the reader
+        writer = threading.Thread(target=pipe.write_bytes, args=(b"#" * (size - 1) + b"\n",))
+        writer.start()
+        text, issues = sources.read_text(pipe, "pipe")
+        writer.join(timeout=5)
+        assert [i.code for i in issues] == expected
+        assert (text is not None and len(text) == size) if not expected else text is None
+
+
+def test_gc_tuned_restores_the_collector_and_freezes_nothing():  # type: ignore[no-untyped-def]
+    import gc
+
+    from rome_export.util import gc_tuned
+
+    before = gc.get_threshold()
+    with gc_tuned():
+        assert gc.get_threshold() == (100_000, 50, 1000)
+        kept = [[n] for n in range(200_000)]
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0  # what was made is in the oldest generation
+    assert all(gc.is_tracked(item) for item in kept[:10])
