@@ -8,11 +8,15 @@ For each N a synthetic referential is generated once (``bench/generate.py``, cac
 ``--cache``), then every stage runs in a FRESH interpreter, so that its peak RSS is its
 own (``os.wait4`` gives each child's resource usage; ``ru_maxrss`` is KiB on Linux):
 load, the whole ``rome-export validate``, each format of the registry, the CSV tables,
-the SHACL and SKOS checks, and the whole ``rome-export build``. A stage whose module is
+the SHACL and SKOS checks, ``build`` as a library call timed stage by stage ("build:"
+rows), and the whole ``rome-export build``. A stage whose module is
 not there yet prints "n/a". Then the ROME 4.0 import (``import-rome`` of the real files,
 then ``build`` of the result), the plain rdflib pipeline (``bench/baseline_rdflib.py``)
 at ``--baseline-size`` beside our build of the same data, ``rome-export --help`` and
 ``rome-export validate data/`` (medians of 5), and the growth from 1,000 to 10,000.
+
+Each timed stage starts after ``os.sync()`` and a pause (``--settle``): deleting the last
+stage's gigabytes otherwise slows the next one's file creation on this machine.
 
 "seconds" is the stage's own time where a stage script measures it (a writer without
 the load that feeds it), else the wall time of the whole process; "wall" is always the
@@ -129,6 +133,28 @@ def _check_stage(module: str) -> Callable[[Path, Path], dict[str, Any]]:
     return run
 
 
+def child_build_stages(data: Path, out: Path) -> dict[str, Any]:
+    """``build`` as a library call, timed stage by stage through its progress callback."""
+    from rome_export.build import build
+
+    stages: dict[str, list[float]] = {}  # stage -> [wall, cpu] (cpu: both threads)
+    current: list[Any] = [None, 0.0, 0.0]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == current[0]:
+            return
+        now, cpu = time.perf_counter(), time.process_time()
+        if current[0] is not None:
+            stages[current[0]] = [now - current[1], cpu - current[2]]
+        current[:] = [stage, now, cpu]
+
+    with Clock() as clock:
+        summary = build(data, out / "dist", progress=progress)
+    progress("end", 0, 0)
+    shutil.rmtree(out / "dist", ignore_errors=True)
+    return {**clock.result(), "triples": summary.triples, "stages": stages}
+
+
 CHILD_STAGES: dict[str, Callable[[Path, Path], dict[str, Any]]] = {
     "load": child_load,
     **{f"export {n}": _format_stage(n) for n in ("ttl", "nt", "rdf", "trig", "nq", "jsonld")},
@@ -136,6 +162,7 @@ CHILD_STAGES: dict[str, Callable[[Path, Path], dict[str, Any]]] = {
     "shacl": _check_stage("rome_export.validation.shacl"),
     "shacl-sparql": _check_stage("rome_export.validation.shacl_sparql"),
     "skos": _check_stage("rome_export.validation.skos"),
+    "build stages": child_build_stages,
 }
 
 
@@ -223,7 +250,15 @@ class Bench:
         print(format_row(row), flush=True)
         return row
 
+    def settle(self) -> None:
+        """Let the file system finish with what the last stage wrote and deleted: on this
+        machine (ext4 with discard) creating the build's 10,000 per-job files takes 3 s
+        after a pause and 6 s right after deleting the previous stage's 2 GB."""
+        os.sync()
+        time.sleep(self.args.settle)
+
     def child(self, name: str, n: int, data: Path, out: Path) -> None:
+        self.settle()
         m = measure([PY, str(Path(__file__).resolve()), "--child", name, str(data), str(out)])
         found = [ln for ln in m["stdout"].splitlines() if ln.startswith(MARK)]
         if not found:
@@ -236,6 +271,10 @@ class Bench:
         extra = ", ".join(f"{k} {v:,}" for k, v in result.items() if k in ("rows", "issues",
                                                                               "items", "nodes"))
         self.record(name, n, m, own=result, triples=result.get("triples"), note=extra)
+        for stage, (wall, cpu) in result.get("stages", {}).items():
+            self.rows.append({"stage": f"build: {stage}", "n": n, "wall": wall, "cpu": cpu,
+                              "note": "inside the build above (cpu: both threads)"})
+            print(format_row(self.rows[-1]), flush=True)
 
     def size(self, n: int) -> None:
         data = dataset(n, self.args)
@@ -251,6 +290,7 @@ class Bench:
                 self.child(name, n, data, out)
                 for f in out.iterdir():  # keep the disk from filling up at 10,000 sheets
                     f.unlink() if f.is_file() else shutil.rmtree(f)
+            self.settle()
             m = measure(cli("validate", str(data)))
             self.record("validate (CLI)", n, m)
             self.build(n, data, out / "dist")
@@ -259,6 +299,7 @@ class Bench:
         if not cli_has("build"):
             self.record("build (CLI)", n, None, note=NA)
             return None
+        self.settle()
         m = measure(cli("build", str(data), "-o", str(dist)))
         triples = bundle_triples(dist) if dist.exists() else None
         size = sum(f.stat().st_size for f in dist.rglob("*") if f.is_file()) if dist.exists() else 0
@@ -368,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "rxbench"),
                    help="where generated referentials are kept between runs")
     p.add_argument("--json", type=Path, help="also write every figure to this file")
+    p.add_argument("--settle", type=float, default=10.0,
+                   help="seconds of pause (after a sync) before each timed stage (default 10)")
     p.add_argument("--child", nargs=3, metavar=("STAGE", "DATA", "OUT"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:

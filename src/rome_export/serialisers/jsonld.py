@@ -362,12 +362,12 @@ def write_jsonld_and_jobs(
         doc, first = _document(referential, base)
         ctx = _context_value(options)
         doc["@context"] = ctx
-        _dump(doc, stream)
         graph = doc["@graph"]
         jobs = sorted(referential.jobs, key=lambda j: j.id)
         for job, node in zip(jobs, graph[first:first + len(jobs)], strict=True):
             per_job(job, orjson.dumps({"@context": ctx, **node},
                                       option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+        _dump(doc, stream)
     return len(graph)
 
 
