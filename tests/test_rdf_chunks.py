@@ -51,9 +51,20 @@ def _whole(ref, name: str) -> bytes:  # type: ignore[no-untyped-def]
 
 def _chunked(ref, size: int, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(triples_module, "CHUNK", size)
+    made: list[int] = []
+    real = triples_module.chunks
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for chunk in real(*args, **kwargs):
+            made.append(len(chunk))
+            yield chunk
+
+    monkeypatch.setattr("rome_export.serialisers.rdf.chunks", counted)
     streams = {name: io.BytesIO() for name in SYNTAXES}
     count = write_rdf(ref, streams)
-    assert count == len(build(ref))
+    assert count == len(build(ref)) == sum(made)
+    if size < count // 3:  # the joins are exercised: several chunks (one a sheet at least)
+        assert len(made) > 3
     return {name: s.getvalue() for name, s in streams.items()}
 
 

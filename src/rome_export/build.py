@@ -3,11 +3,12 @@
 1. Validate (layers 1-3 of :mod:`rome_export.validation`). Any error — or any warning with
    ``strict`` — raises :class:`~rome_export.errors.InvalidData` before anything is written.
 2. Write every file into a temporary directory *beside* ``dist`` (same file system): each
-   format of :data:`~rome_export.serialisers.FORMATS`, one JSON-LD file per job, the CSV
-   tables and ``datapackage.json``, copies of the vocabulary, shapes, JSON-LD context and
-   JSON Schemas, the validation report, the DCAT catalogue and ``SHA256SUMS``. Every file goes
-   through a :class:`HashingWriter`, so sizes and SHA-256 digests are known without reading
-   anything back.
+   format of :data:`~rome_export.serialisers.FORMATS` (the RDF syntaxes together, from one
+   walk of the model), one JSON-LD file per job, the CSV tables and ``datapackage.json``,
+   copies of the vocabulary, shapes, JSON-LD context and JSON Schemas, the validation
+   report, the DCAT catalogue and ``SHA256SUMS``. Every file is hashed as it is written
+   (large ones by a :class:`HashingWriter` on a writer thread, :class:`_Spool`), so sizes
+   and SHA-256 digests are known without reading anything back.
 3. Swap: the old ``dist`` is renamed aside, the new one renamed in, the old one deleted. On
    any failure before the swap the temporary directory is removed and ``dist`` is untouched.
 
@@ -85,18 +86,18 @@ class _Spool:
     """One thread that writes and hashes the bundle's files, in the order it is given work.
 
     Writing 2.4 GB through the page cache and hashing it costs several seconds at 10,000
-    sheets, and ``os.write``, ``os.open`` and SHA-256 on large buffers release the GIL:
-    on a second core this thread does it while the main one walks the model and
-    serialises (PERFORMANCE.md advises against processes, not threads that wait in the
-    kernel). The queue holds :attr:`BUDGET` bytes at most, so memory stays flat. The
-    first error (a full disk…) is kept, the rest of the work skipped, and it is raised
-    in the main thread by the next :meth:`submit` or by :meth:`drain`.
+    sheets, and ``os.write`` and SHA-256 on large buffers release the GIL: on a second
+    core this thread does it while the main one walks the model and serialises
+    (PERFORMANCE.md advises against processes, not threads that wait in the kernel). It
+    gets large buffers only: a thread making many small system calls waits for the GIL
+    after each (the 10,000 per-job documents are written by the main thread). The queue
+    holds :attr:`BUDGET` bytes at most, so memory stays flat. The first error (a full
+    disk…) is kept, the rest of the work skipped, and it is raised in the main thread by
+    the next :meth:`submit` or by :meth:`drain`.
     """
 
     BUDGET = 64 << 20
-    """Bytes queued at most: ~3 chunks of every RDF syntax, or ~3,000 per-job documents
-    (creating a file costs ~0.3 ms here, so the main thread runs ahead of the thread
-    through the per-job documents and on to the CSV tables)."""
+    """Bytes queued at most: about three 50,000-triple chunks of every RDF syntax."""
 
     def __init__(self) -> None:
         self._queue: queue.Queue[tuple[Callable[..., object], tuple[Any, ...], bool, int]

@@ -74,8 +74,9 @@ CHUNK = 50_000
 
 
 def chunks(referential: Referential, base: str | None = None,
-           size: int = CHUNK) -> Iterator[list[Triple]]:
-    """The triples of :func:`triples`, in the same order, as lists of about ``size``.
+           size: int | None = None) -> Iterator[list[Triple]]:
+    """The triples of :func:`triples`, in the same order, as lists of about ``size``
+    (default :data:`CHUNK`).
 
     A chunk ends only between two parts of the walk (the head, a job, the code set), and
     no subject has triples in two parts: so a chunk never splits a subject, and each chunk
@@ -83,6 +84,7 @@ def chunks(referential: Referential, base: str | None = None,
     RDF/XML's descriptions). Writers make every syntax from one walk this way while
     holding one chunk at a time, not the whole graph (~430 bytes a triple).
     """
+    size = size or CHUNK
     chunk: list[Triple] = []
     with gc_tuned():
         for part in _parts(referential, base):
