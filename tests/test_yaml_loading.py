@@ -122,6 +122,18 @@ def test_texts_yaml_1_2_reads_otherwise_are_left_to_libyaml():
         assert agrees_with_pyyaml(text), text
 
 
+def test_a_panic_in_yaml_rs_leaves_the_text_to_libyaml(monkeypatch):  # type: ignore[no-untyped-def]
+    class PanicException(BaseException):  # what PyO3 raises for a Rust panic
+        pass
+
+    def panic(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PanicException("thread panicked")
+
+    monkeypatch.setattr(fastyaml.yaml_rs, "loads", panic)
+    assert fastyaml.load("a: b\n") is fastyaml.UNSURE
+    assert parse_yaml("a: b\n", "t.yaml") == ({"a": "b"}, [])
+
+
 def test_quoted_look_alikes_and_plain_texts_take_the_fast_path():
     for text in ["code: '9078'\nversion: 1.0.0\n", "a: 'yes'\nb: \"on\"\n",
                  "d: 2026-01-15\nn: [1, 2, -3]\nok: true\nnone: null\n",

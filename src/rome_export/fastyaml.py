@@ -84,8 +84,10 @@ def load(text: str) -> Any:
         return UNSURE
     try:
         data = yaml_rs.loads(text, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
-    except Exception:  # a syntax error, a duplicate key…: libyaml will say where
-        return UNSURE
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # a syntax error, a duplicate key… (or a Rust panic, which PyO3
+        return UNSURE      # raises as a BaseException): libyaml will say what and where
     if data is None:
         return UNSURE
     dates: list[dt.date] = []
