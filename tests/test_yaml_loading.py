@@ -134,6 +134,15 @@ def test_a_panic_in_yaml_rs_leaves_the_text_to_libyaml(monkeypatch):  # type: ig
     assert parse_yaml("a: b\n", "t.yaml") == ({"a": "b"}, [])
 
 
+def test_without_yaml_rs_libyaml_reads_everything(monkeypatch):  # type: ignore[no-untyped-def]
+    # yaml-rs is optional at run time (a platform without its wheel)
+    monkeypatch.setattr(fastyaml, "yaml_rs", None)
+    assert fastyaml.load("a: b\n") is fastyaml.UNSURE
+    for text in TRICKY:
+        data, issues = parse_yaml(text, "t.yaml")
+        assert issues == [] and typed(data) == typed(reference(text)), text
+
+
 def test_quoted_look_alikes_and_plain_texts_take_the_fast_path():
     for text in ["code: '9078'\nversion: 1.0.0\n", "a: 'yes'\nb: \"on\"\n",
                  "d: 2026-01-15\nn: [1, 2, -3]\nok: true\nnone: null\n",
