@@ -100,8 +100,6 @@ def check_referential(referential: Referential, base: str | None = None) -> list
 
 def check(loaded: Loaded) -> list[Issue]:
     """Layer 4 for ``validate``: the shapes on the export of what loaded without errors."""
-    if not loaded.report.ok or loaded.dataset is None:
-        return []
-    from rome_export.validation.skos import exported_store, locate
+    from rome_export.validation.skos import on_export
 
-    return locate(check_shapes(exported_store(loaded)), loaded.referential(), loaded)
+    return on_export(loaded, check_shapes)

@@ -26,7 +26,7 @@ and not a top concept would be one).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -205,9 +205,15 @@ def check(loaded: Loaded) -> list[Issue]:
 
     Issues about a sheet or a competency point at its source file.
     """
+    return on_export(loaded, check_skos)
+
+
+def on_export(loaded: Loaded, checks: Callable[[Store], list[Issue]]) -> list[Issue]:
+    """A layer-4 check (SKOS, either SHACL engine) run on the shared export store of what
+    loaded without errors, its issues located in the sources."""
     if not loaded.report.ok or loaded.dataset is None:
         return []  # the export cannot be built; earlier layers already said why
-    return locate(check_skos(exported_store(loaded)), loaded.referential(), loaded)
+    return locate(checks(exported_store(loaded)), loaded.referential(), loaded)
 
 
 def locate(issues: list[Issue], referential: Referential, loaded: Loaded) -> list[Issue]:
