@@ -144,3 +144,45 @@ def test_per_job_document_parses_with_pyoxigraph(sink) -> None:  # type: ignore[
     triples = {ox.Triple(q.subject, q.predicate, q.object)
                for q in ox.parse(stream.getvalue(), format=ox.RdfFormat.JSON_LD)}
     assert triples <= set(build(sink))
+
+
+# ------------------------------------------------------------ the document, in batches
+
+def _json_values() -> object:
+    from hypothesis import strategies as st
+
+    scalars = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(max_size=8)
+    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                        | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=12)
+
+
+def test_dump_in_batches_writes_the_bytes_of_one_dumps() -> None:
+    """_dump writes the @graph a batch at a time (memory): the bytes of one orjson.dumps,
+    whatever the nodes and keys (line breaks and quotes in strings included)."""
+    import orjson
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from rome_export.serialisers import jsonld as mod
+
+    nodes = st.lists(st.dictionaries(st.text(max_size=5), _json_values(), max_size=4),
+                     max_size=7)
+    others = st.dictionaries(st.text(max_size=5).filter(lambda k: k != "@graph"),
+                             _json_values(), max_size=3)
+
+    @settings(max_examples=300, deadline=None)
+    @given(graph=nodes, before=others, after=others, batch=st.integers(1, 4))
+    def check(graph: list[dict[str, object]], before: dict[str, object],
+              after: dict[str, object], batch: int) -> None:
+        doc = {**before, "@graph": graph, **{k: v for k, v in after.items() if k not in before}}
+        out = io.BytesIO()
+        real = mod._GRAPH_BATCH
+        mod._GRAPH_BATCH = batch
+        try:
+            mod._dump(doc, out)
+        finally:
+            mod._GRAPH_BATCH = real
+        assert out.getvalue() == orjson.dumps(doc, option=orjson.OPT_INDENT_2
+                                              | orjson.OPT_APPEND_NEWLINE)
+
+    check()
