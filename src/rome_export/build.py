@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import functools
 import hashlib
 import io
 import itertools
@@ -37,7 +38,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO, cast
 from rome_export.errors import InvalidData, OperationalError, UsageError
 
 if TYPE_CHECKING:
+    from rome_export.forked import Forked
     from rome_export.model import JobSheet, Referential
+    from rome_export.sources import Loaded
     from rome_export.validation.report import Report
 
 Progress = Callable[[str, int, int], None]
@@ -48,6 +51,8 @@ JOBS_DIR = "jobs"
 REPORT_FILE = "validation-report.json"
 DATAPACKAGE_FILE = "datapackage.json"
 CATALOGUE_STEM = "catalogue"
+RDF_STAGE = "RDF syntaxes"
+CONTENT_STAGE = "checking content (layer 3)"
 SUMS_FILE = "SHA256SUMS"
 RESOURCE_DIRS = ("ontology", "schemas")
 _RESOURCE_SUFFIXES = (".ttl", ".json", ".jsonld")
@@ -238,6 +243,11 @@ class _Bundle:
     def drain(self) -> None:
         self._spool.drain()
 
+    def record(self, records: list[FileRecord]) -> None:
+        """Record files written (and hashed) by another process."""
+        self._records += [(r.path, r.size, functools.partial(str, r.sha256), r.conforms_to)
+                          for r in records]
+
     @property
     def files(self) -> list[FileRecord]:
         """The files written so far, in order (call :meth:`drain` first)."""
@@ -253,23 +263,49 @@ def check(data_dir: str | os.PathLike[str], *, strict: bool = False) -> tuple[Re
 
     Raises :class:`InvalidData` (with the report) on any error, or any warning if ``strict``.
     """
+    loaded = _check_integrity(data_dir, strict=strict)
+    return loaded.referential(), _check_content(loaded, strict=strict)
+
+
+def _check_integrity(data_dir: str | os.PathLike[str], *, strict: bool) -> Loaded:
+    """Layers 1 and 2; on anything that stops the build, layer 3 too (the report shows
+    everything) and :class:`InvalidData`. Else what was loaded, for :func:`_check_content`."""
     from rome_export.sources import load_dir
-    from rome_export.validation import validate_loaded
+    from rome_export.validation import validate_integrity
     from rome_export.validation.report import Issue, Severity
 
     loaded = load_dir(Path(data_dir))
-    report = validate_loaded(loaded)
-    if strict:
-        report = report.strict()
+    report = validate_integrity(loaded)
+    if not report.errors and not (strict and report.warnings) and loaded.dataset is not None:
+        return loaded
+    _check_content(loaded, strict=strict, refuse=False)
     if loaded.dataset is None and loaded.dataset_file is None:
         # as `validate` reports it, so that the report printed does not end with "valid"
-        report.add(Issue("missing-dataset", Severity.ERROR,
-                         "no dataset.yaml in this referential", Path(data_dir).as_posix()))
+        loaded.report.add(Issue("missing-dataset", Severity.ERROR,
+                                "no dataset.yaml in this referential",
+                                Path(data_dir).as_posix()))
+    _refuse(loaded.report.strict() if strict else loaded.report)
+    return loaded  # pragma: no cover - _refuse raised (a dataset.yaml that did not load)
+
+
+def _check_content(loaded: Loaded, *, strict: bool, refuse: bool = True) -> Report:
+    """Layer 3 on a referential that passed layers 1 and 2: the report, or (``strict``
+    and a warning) :class:`InvalidData`."""
+    from rome_export.validation import validate_content
+
+    report = validate_content(loaded)
+    if strict:
+        report = report.strict()
+    if refuse:
+        _refuse(report)
+    return report
+
+
+def _refuse(report: Report) -> None:
     if report.errors:
         n = len(report.errors)
         raise InvalidData(f"the referential has {n} error{'s' * (n != 1)}; nothing was built",
                           report, hint="fix them (rome-export validate shows them too)")
-    return loaded.referential(), report
 
 
 # ----------------------------------------------------------------------- writing
@@ -307,9 +343,38 @@ def _conformance(rel: str) -> str | None:
     return None
 
 
+def _write_rdf(bundle: _Bundle, ref: Referential, base: str) -> int:
+    """The referential in every RDF syntax of the registry, from one walk of the model."""
+    from rome_export.serialisers import FORMATS
+    from rome_export.serialisers.rdf import SYNTAXES, write_rdf
+
+    with contextlib.ExitStack() as stack:
+        streams = {name: stack.enter_context(
+            bundle.open(f"{REFERENTIAL_STEM}{FORMATS[name].extension}"))
+            for name in sorted(name for name in FORMATS if name in SYNTAXES)}
+        return write_rdf(ref, streams, base=base)
+
+
+def _rdf_in_child(root: Path, ref: Referential, base: str) -> tuple[list[FileRecord], int]:
+    """:func:`_write_rdf` in the child process of a build: the files written, and the
+    number of triples."""
+    from rome_export.util import gc_tuned
+
+    spool = _Spool()
+    try:
+        bundle = _Bundle(root, spool)
+        with gc_tuned():
+            triples = _write_rdf(bundle, ref, base)
+        bundle.drain()
+        return bundle.files, triples
+    finally:
+        spool.close()
+
+
 def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: str,
                   download_base: str | None, date: dt.date | None,
-                  progress: Progress | None, summary: BuildSummary) -> None:
+                  progress: Progress | None, summary: BuildSummary,
+                  rdf: Forked[tuple[list[FileRecord], int]] | None) -> None:
     from rome_export.serialisers import FORMATS, datapackage, dcat
     from rome_export.serialisers import csv as csvser
     from rome_export.util import gc_tuned
@@ -326,7 +391,7 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
         # the w3id address of the package's context is not registered, this one will be
         # served with the release.
         from rome_export.iris import default_download_base
-        from rome_export.serialisers.rdf import SYNTAXES, write_rdf
+        from rome_export.serialisers.rdf import SYNTAXES
 
         files_at = download_base or default_download_base(base, ref.dataset.version)
         context_url = f"{files_at}schemas/context.jsonld"
@@ -349,15 +414,12 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
             jsonld.write_jsonld_and_jobs(ref, out, per_job, base=base,
                                          options={"context_url": context_url})
         # 2. the whole referential in every registered format: the RDF syntaxes together,
-        # from one walk of the model (serialisers.rdf.write_rdf), then the others.
+        # from one walk of the model (_write_rdf), here or in the child process `rdf`
+        # (whose files are recorded once it is done, before the catalogue); then the others.
         options: dict[str, object] = {"context_url": context_url}
-        syntaxes = sorted(name for name in FORMATS if name in SYNTAXES)
-        step("RDF syntaxes", 0, 1)
-        with contextlib.ExitStack() as stack:
-            streams = {name: stack.enter_context(
-                bundle.open(f"{REFERENTIAL_STEM}{FORMATS[name].extension}"))
-                for name in syntaxes}
-            summary.triples = write_rdf(ref, streams, base=base)
+        if rdf is None:
+            step(RDF_STAGE, 0, 1)
+            summary.triples = _write_rdf(bundle, ref, base)
         for fmt in sorted(FORMATS.values(), key=lambda f: f.name):
             if fmt.name not in SYNTAXES and fmt.name != "jsonld":
                 step(fmt.description, 0, 1)
@@ -380,6 +442,10 @@ def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: st
             for rel, data in _resource_files(folder):
                 bundle.write_bytes(rel, data, _conformance(rel))
         bundle.write_bytes(REPORT_FILE, to_json(report).encode("utf-8"))
+        if rdf is not None:
+            step(RDF_STAGE, 0, 1)  # what is left of it: the wait for the child
+            records, summary.triples = rdf.result()
+            bundle.record(records)
         # 5. the catalogue of every file so far, then the checksums of everything
         step("DCAT catalogue", 0, 1)
         bundle.drain()
@@ -447,17 +513,27 @@ def _operational(exc: OSError, dist: Path) -> OperationalError:
 def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
           base: str | None = None, download_base: str | None = None,
           date: dt.date | None = None, strict: bool = False,
-          progress: Progress | None = None) -> BuildSummary:
+          progress: Progress | None = None, processes: int | None = None) -> BuildSummary:
     """Validate ``data_dir`` and write its release bundle to ``dist`` atomically.
+
+    ``processes``: 2 writes the RDF syntaxes in a forked child process while this one
+    writes the rest; 1 writes everything here. The bundle is the same byte for byte.
+    Default: :func:`~rome_export.forked.default_processes` (2 on Linux with two CPUs and
+    at least 200 job sheets).
 
     ``base`` overrides the base IRI of ``dataset.yaml``; ``download_base`` is the URL the
     files will be served from (default ``{base}release/{version}/``); ``date`` is the
     release's ``dct:modified`` (default: ``modified`` of ``dataset.yaml``, else ``issued``).
     Raises InvalidData (nothing written), UsageError, or OperationalError (``dist`` intact).
     """
+    from rome_export.forked import Forked, default_processes
+
+    if processes not in (None, 1, 2):
+        raise UsageError(f"processes={processes!r}: give 1 or 2")
     if progress is not None:
         progress("validating", 0, 1)
-    ref, report = check(data_dir, strict=strict)
+    loaded = _check_integrity(data_dir, strict=strict)  # layer 3 comes with the writing
+    ref = loaded.referential()
     if progress is not None:
         progress("validating", 1, 1)
     dist = Path(dist).absolute()
@@ -477,25 +553,42 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
                          "to each file's URL)")
     if download_base is not None and not download_base.endswith("/"):
         download_base += "/"
-    summary = BuildSummary(dist=dist, warnings=len(report.warnings), jobs=len(ref.jobs),
-                           report=report)
+    summary = BuildSummary(dist=dist, jobs=len(ref.jobs))
+    if processes is None:
+        processes = default_processes(len(ref.jobs))
+    elif processes == 2 and not hasattr(os, "fork"):
+        raise UsageError("--processes 2 needs os.fork, which this system lacks",
+                         hint="use --processes 1")
     tmp: Path | None = None
-    spool = _Spool()
+    spool: _Spool | None = None
+    rdf: Forked[tuple[list[FileRecord], int]] | None = None
     try:
         dist.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{dist.name}.tmp-", dir=dist.parent))
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a bundle is public
+        if processes == 2:  # forked before this process starts its writer thread
+            rdf = Forked(functools.partial(_rdf_in_child, tmp, ref, base))
+        # Layer 3 while the child writes: its warnings cannot make the model unfit to
+        # serialise, and with --strict they stop the build here (tmp is removed).
+        if progress is not None:
+            progress(CONTENT_STAGE, 0, 1)
+        report = _check_content(loaded, strict=strict)
+        summary.report, summary.warnings = report, len(report.warnings)
+        spool = _Spool()
         bundle = _Bundle(tmp, spool)
         _write_bundle(bundle, ref, _portable(report, Path(data_dir)), base=base,
-                      download_base=download_base,
-                      date=date, progress=progress, summary=summary)
+                      download_base=download_base, date=date, progress=progress,
+                      summary=summary, rdf=rdf)
         bundle.drain()  # every byte on disk before the swap
         _swap(tmp, dist)
         tmp = None
     except OSError as exc:
         raise _operational(exc, dist) from exc
     finally:
-        spool.close()  # the writer thread is done with tmp before it is removed
+        if rdf is not None:
+            rdf.cancel()  # on a failure here, the child stops writing into tmp
+        if spool is not None:
+            spool.close()  # the writer thread is done with tmp before it is removed
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
     summary.files = sorted(bundle.files, key=lambda f: f.path)

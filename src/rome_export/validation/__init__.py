@@ -21,34 +21,60 @@ from rome_export.validation.report import Issue, Report, Severity
 
 if TYPE_CHECKING:  # sources imports this package's report module: import it lazily
     from rome_export.sources import Loaded
+    from rome_export.validation.rules import Finding
 
-__all__ = ["Issue", "Report", "Severity", "validate", "validate_loaded"]
+__all__ = ["Issue", "Report", "Severity", "validate", "validate_content", "validate_integrity",
+           "validate_loaded"]
 
 ExtraCheck = Callable[["Loaded"], Iterable[Issue]]
 
 
 def validate_loaded(loaded: Loaded, extra: Sequence[ExtraCheck] = ()) -> Report:
     """Run layers 2 and 3 (and any ``extra`` checks) on what layer 1 loaded."""
+    validate_integrity(loaded)
+    return validate_content(loaded, extra)
+
+
+def validate_integrity(loaded: Loaded) -> Report:
+    """Layer 2 on what layer 1 loaded: references across files (errors)."""
+    from rome_export.validation import rules
+
+    return _add(loaded, rules.integrity)
+
+
+def validate_content(loaded: Loaded, extra: Sequence[ExtraCheck] = ()) -> Report:
+    """Layer 3 (warnings), then any ``extra`` checks, on what layers 1 and 2 checked.
+
+    ``build`` runs it apart from layer 2: layer 3 cannot make a referential unfit to
+    serialise, so the RDF files are begun (in another process) while it runs.
+    """
+    from rome_export.validation import rules
+
+    _add(loaded, rules.content)
+    for check in extra:
+        loaded.report.extend(check(loaded))
+    return loaded.report
+
+
+def _add(loaded: Loaded, rule: Callable[[Loaded], Iterable[Finding]]) -> Report:
+    """Run ``rule`` and add what it finds, located in its file, to the report."""
     import gc
 
     from rome_export.sources import Locator
-    from rome_export.validation import rules
 
-    locator = Locator()
     # Everything layer 1 made stays alive to the end: freezing it spares the collector
     # from scanning millions of objects again and again (-25 % at 10,000 sheets, bench/).
     gc.freeze()
     try:
-        findings = [*rules.integrity(loaded), *rules.content(loaded)]
+        findings = list(rule(loaded))
     finally:
         gc.unfreeze()
+    locator = Locator()
     for finding in findings:
         issue = finding.issue
         path = loaded.paths.get(issue.file or "")
         where = locator.locate(path, finding.parts) if path is not None else None
         loaded.report.add(issue.located(*where) if where else issue)
-    for check in extra:
-        loaded.report.extend(check(loaded))
     return loaded.report
 
 
