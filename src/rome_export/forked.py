@@ -20,6 +20,7 @@ import pickle
 import signal
 import sys
 import traceback
+import warnings
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -90,7 +91,13 @@ class Forked(Generic[T]):
     def __init__(self, work: Callable[[], T]) -> None:
         read, write = os.pipe()
         parent = os.getpid()
-        pid = os.fork()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns of a fork in a process with threads (a progress bar's, a
+            # writer's): their locks may be held in the child. The child takes none of them:
+            # it writes its own files with its own writer thread and touches nothing else.
+            warnings.filterwarnings("ignore", message=r".*fork\(\) may lead to deadlocks",
+                                    category=DeprecationWarning)
+            pid = os.fork()
         if pid == 0:  # pragma: no cover - the child; coverage does not follow it
             os.close(read)
             try:
