@@ -227,3 +227,18 @@ def test_a_large_result_comes_through_the_pipe() -> None:
     big = list(range(200_000))
     assert forked.Forked(lambda: big).result() == big
     assert len(pickle.dumps(big)) > 1 << 16
+
+
+def test_impossible_process_counts_are_usage_errors(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rome_export.errors import UsageError
+
+    with pytest.raises(UsageError, match="give 1 or 2"):
+        build(BUILD_DATA, tmp_path / "d", processes=3)
+    monkeypatch.delattr(os, "fork")
+    with pytest.raises(UsageError, match="needs os.fork"):
+        build(BUILD_DATA, tmp_path / "d", processes=2)
+    assert not (tmp_path / "d").exists() and leftovers(tmp_path / "d") == []
+    monkeypatch.setattr(forked, "MIN_JOBS", 0)  # the default would fork, but cannot
+    monkeypatch.setattr(forked, "available_cpus", lambda: 2)
+    build(BUILD_DATA, tmp_path / "d")  # so it falls back to one process
+    assert (tmp_path / "d" / "referential.nt").exists()

@@ -1,10 +1,12 @@
 """``build``: a referential directory → a release bundle, in one deterministic, atomic step.
 
 1. Validate (layers 1-3 of :mod:`rome_export.validation`). Any error — or any warning with
-   ``strict`` — raises :class:`~rome_export.errors.InvalidData` before anything is written.
+   ``strict`` — raises :class:`~rome_export.errors.InvalidData` and leaves nothing: layers
+   1-2 before anything is written, layer 3 (warnings only) while step 2 has begun.
 2. Write every file into a temporary directory *beside* ``dist`` (same file system): each
    format of :data:`~rome_export.serialisers.FORMATS` (the RDF syntaxes together, from one
-   walk of the model), one JSON-LD file per job, the CSV tables and ``datapackage.json``,
+   walk of the model, in a forked child process when two CPUs are there for it:
+   :mod:`rome_export.forked`), one JSON-LD file per job, the CSV tables and ``datapackage.json``,
    copies of the vocabulary, shapes, JSON-LD context and JSON Schemas, the validation
    report, the DCAT catalogue and ``SHA256SUMS``. Every file is hashed as it is written
    (large ones by a :class:`HashingWriter` on a writer thread, :class:`_Spool`), so sizes
@@ -530,6 +532,9 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
 
     if processes not in (None, 1, 2):
         raise UsageError(f"processes={processes!r}: give 1 or 2")
+    if processes == 2 and not hasattr(os, "fork"):
+        raise UsageError("--processes 2 needs os.fork, which this system lacks",
+                         hint="use --processes 1")
     if progress is not None:
         progress("validating", 0, 1)
     loaded = _check_integrity(data_dir, strict=strict)  # layer 3 comes with the writing
@@ -556,9 +561,6 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
     summary = BuildSummary(dist=dist, jobs=len(ref.jobs))
     if processes is None:
         processes = default_processes(len(ref.jobs))
-    elif processes == 2 and not hasattr(os, "fork"):
-        raise UsageError("--processes 2 needs os.fork, which this system lacks",
-                         hint="use --processes 1")
     tmp: Path | None = None
     spool: _Spool | None = None
     rdf: Forked[tuple[list[FileRecord], int]] | None = None
