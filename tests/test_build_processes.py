@@ -140,6 +140,11 @@ def test_a_failing_parent_stops_the_child(tmp_path: Path, monkeypatch) -> None: 
         return 0
 
     def failing(table, stream):  # type: ignore[no-untyped-def]
+        import time
+
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)  # fail only once the child is surely writing
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(buildmod, "_write_rdf", slow_rdf)
@@ -235,7 +240,7 @@ def test_impossible_process_counts_are_usage_errors(tmp_path: Path, monkeypatch)
     with pytest.raises(UsageError, match="give 1 or 2"):
         build(BUILD_DATA, tmp_path / "d", processes=3)
     monkeypatch.delattr(os, "fork")
-    with pytest.raises(UsageError, match="needs os.fork"):
+    with pytest.raises(UsageError, match=r"needs os\.fork"):
         build(BUILD_DATA, tmp_path / "d", processes=2)
     assert not (tmp_path / "d").exists() and leftovers(tmp_path / "d") == []
     monkeypatch.setattr(forked, "MIN_JOBS", 0)  # the default would fork, but cannot
