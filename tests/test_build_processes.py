@@ -247,3 +247,53 @@ def test_impossible_process_counts_are_usage_errors(tmp_path: Path, monkeypatch)
     monkeypatch.setattr(forked, "available_cpus", lambda: 2)
     build(BUILD_DATA, tmp_path / "d")  # so it falls back to one process
     assert (tmp_path / "d" / "referential.nt").exists()
+
+
+def _state(pid: int) -> str | None:
+    """The kernel's one-letter state of ``pid`` (Z: exited, not reaped), None when gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rpartition(b")")[2].split()[0].decode()
+    except OSError:
+        return None
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_child_dies_with_a_killed_parent(tmp_path: Path) -> None:
+    """SIGKILL to a real two-process ``rome-export build`` (no clean-up can run): its child
+    does not go on writing for nobody."""
+    import time
+
+    from test_build import _many_jobs
+
+    data = _many_jobs(tmp_path / "many", 1000)
+    dist = tmp_path / "dist"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-m", "rome_export", "build", str(data), "-o",
+                             str(dist), "-q", "--processes", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    child = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and child is None:
+        try:
+            with open(f"/proc/{proc.pid}/task/{proc.pid}/children", "rb") as f:
+                pids = [int(p) for p in f.read().split()]
+        except OSError:
+            pids = []
+        tmp = [p for p in tmp_path.iterdir() if p.name.startswith(".dist.tmp-")]
+        if pids and tmp and (tmp[0] / "referential.nt").exists():
+            child = pids[0]
+        time.sleep(0.005)
+    assert child is not None and proc.poll() is None, "the build ended before the test"
+    os.kill(child, signal.SIGSTOP)  # it cannot finish on its own: only a SIGKILL ends it
+    try:
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while _state(child) not in (None, "Z") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _state(child) in (None, "Z"), "the child outlived its killed parent"
+    finally:
+        if _state(child) not in (None, "Z"):
+            os.kill(child, signal.SIGKILL)
+    assert not dist.exists()  # and the interrupted bundle was never swapped in
