@@ -422,6 +422,13 @@ def _start_serve(source: Path, port: int) -> subprocess.Popen[str]:
     return process
 
 
+def _close(process: subprocess.Popen[str]) -> None:
+    """Once it has ended: close the pipes the test did not read to the end."""
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+
+
 def _gone_within(port: int, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -448,6 +455,7 @@ def test_serve_answers_queries_and_stops_cleanly(ttl_a: Path, signum: int) -> No
         if process.poll() is None:
             process.kill()
             process.wait()
+        _close(process)
     assert _gone_within(port, 5)  # the oxigraph child is gone too
 
 
@@ -469,6 +477,7 @@ def test_serve_a_data_dir(data_dir: Path, tmp_path: Path) -> None:
     finally:
         process.terminate()
         assert process.wait(timeout=20) == 0
+        _close(process)
 
 
 def test_serve_leaves_no_server_behind_when_killed(ttl_a: Path) -> None:
@@ -476,6 +485,7 @@ def test_serve_leaves_no_server_behind_when_killed(ttl_a: Path) -> None:
     process = _start_serve(ttl_a, port)
     process.kill()  # SIGKILL: no handler runs; the child must still go (PR_SET_PDEATHSIG)
     process.wait()
+    _close(process)
     assert _gone_within(port, 10)
 
 
@@ -485,3 +495,16 @@ def test_serve_on_a_busy_port_is_exit_3(runner: CliRunner, oxigraph: OxigraphSer
     assert result.exit_code == 3
     assert f"cannot listen on 127.0.0.1:{oxigraph.port}" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_stop_process_closes_the_pipes() -> None:
+    """Regression: a stopped server's stderr pipe stayed open until garbage collection (a
+    ResourceWarning in the tests, a leaked descriptor per server in a long-lived caller)."""
+    from rome_export.sparql import stop_process
+
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stop_process(process)
+    assert process.returncode is not None
+    assert process.stdout is not None and process.stdout.closed
+    assert process.stderr is not None and process.stderr.closed

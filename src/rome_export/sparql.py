@@ -354,7 +354,8 @@ def oxigraph_binary() -> Path:
 
 
 def stop_process(process: subprocess.Popen[Any]) -> None:
-    """Terminate a child server, then kill it if it has not stopped within 10 s."""
+    """Terminate a child server, then kill it if it has not stopped within 10 s; close its
+    pipes (a long-lived caller starting servers would otherwise leak their descriptors)."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -362,6 +363,9 @@ def stop_process(process: subprocess.Popen[Any]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    for stream in (process.stdin, process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
 
 
 @dataclass
