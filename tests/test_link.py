@@ -281,3 +281,30 @@ def test_accept_into_a_sheet_without_mappings(
     assert str(job.mappings.isco[0].provenance.date) == "2026-11-30"  # type: ignore[union-attr]
     again = runner.invoke(main, ["link", str(copy), *catalogue_args, "--accept"])
     assert again.exit_code == 0 and sheet.read_text("utf-8") == after
+
+
+def test_accept_changes_no_file_when_one_sheet_cannot_take_its_mappings(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """Regression: sheets were written one by one, so a bad sheet late in the run left the
+    earlier ones changed and the rest not. Now every text is checked before any write."""
+    import datetime as dt
+
+    from rome_export.accept import accept
+    from rome_export.errors import InvalidData
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy)
+    jobs = copy / "jobs"
+    broken = jobs / "zz-broken.yaml"  # sorted after office-manager
+    broken.write_text("id: zz-broken\ntitle: {fr: Métier}\nexpected_level: 9\n", "utf-8")
+    before = {p.name: p.read_bytes() for p in sorted(jobs.iterdir())}
+    chosen = [Candidate("office-manager", "esco", EXECUTIVE_ASSISTANT_IRI,
+                        "executive assistant", 0.9, "closeMatch", "test"),
+              Candidate("zz-broken", "rome", "M1604", "Assistant(e) de direction", 0.9,
+                        "closeMatch", "test")]
+    with pytest.raises(InvalidData, match=r"zz-broken\.yaml: the sheet is not valid"):
+        accept(jobs, chosen, {"esco": "ESCO 1.0", "rome": "ROME 4.0"}, dt.date(2026, 11, 30))
+    assert {p.name: p.read_bytes() for p in sorted(jobs.iterdir())} == before
+    accept(jobs, chosen[:1], {"esco": "ESCO 1.0"}, dt.date(2026, 11, 30))  # alone, it goes in
+    assert (jobs / "office-manager.yaml").read_bytes() != before["office-manager.yaml"]

@@ -271,11 +271,17 @@ def _valid(text: str) -> bool:
 def accept(
     jobs_dir: Path, chosen: Iterable[Candidate], versions: dict[str, str], date: dt.date
 ) -> list[Outcome]:
-    """Add ``chosen`` candidates to ``jobs_dir/<job_id>.yaml``; return what was done."""
+    """Add ``chosen`` candidates to ``jobs_dir/<job_id>.yaml``; return what was done.
+
+    Every sheet's new text is made and checked before any file is written: a sheet that
+    cannot take its mappings stops the whole run with every file as it was (each file is
+    then replaced atomically).
+    """
     by_job: dict[str, list[Candidate]] = {}
     for candidate in chosen:
         by_job.setdefault(candidate.job_id, []).append(candidate)
     outcomes: list[Outcome] = []
+    texts: list[tuple[Path, str]] = []
     for job_id in sorted(by_job):
         path = jobs_dir / f"{job_id}.yaml"
         if not path.exists() and (jobs_dir / f"{job_id}.yml").exists():
@@ -309,10 +315,12 @@ def accept(
                     ) from exc
                 raise OperationalError(
                     f"{path}: adding the mappings would make the sheet invalid ({exc}); "
-                    "the file was left as it was"
+                    "no file was changed"
                 ) from exc
-            with atomic_write(path) as stream:
-                stream.write(text.encode("utf-8"))
+            texts.append((path, text))
+    for path, text in texts:
+        with atomic_write(path) as stream:
+            stream.write(text.encode("utf-8"))
     return outcomes
 
 
