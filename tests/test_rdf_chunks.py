@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from rdf_kitchen_sink import referential as kitchen_sink
-from rome_export.build import _Spool
+from rome_export.bundle_files import Spool
 from rome_export.iris import PREFIXES, Iris
 from rome_export.serialisers import triples as triples_module
 from rome_export.serialisers.rdf import SYNTAXES, turtle_prefixes, write_rdf
@@ -127,7 +127,7 @@ def test_an_unknown_syntax_is_refused(generated) -> None:  # type: ignore[no-unt
 
 
 def test_spool_runs_work_in_order_off_the_main_thread() -> None:
-    spool = _Spool()
+    spool = Spool()
     seen: list[tuple[int, str]] = []
     try:
         for n in range(200):
@@ -141,7 +141,7 @@ def test_spool_runs_work_in_order_off_the_main_thread() -> None:
 
 
 def test_spool_raises_the_first_error_and_skips_the_rest_but_clean_up() -> None:
-    spool = _Spool()
+    spool = Spool()
     done: list[str] = []
 
     def fail() -> None:

@@ -9,7 +9,7 @@
    :mod:`rome_export.forked`), one JSON-LD file per job, the CSV tables and ``datapackage.json``,
    copies of the vocabulary, shapes, JSON-LD context and JSON Schemas, the validation
    report, the DCAT catalogue and ``SHA256SUMS``. Every file is hashed as it is written
-   (large ones by a :class:`HashingWriter` on a writer thread, :class:`_Spool`), so sizes
+   (large ones on a writer thread: :mod:`rome_export.bundle_files`), so sizes
    and SHA-256 digests are known without reading anything back.
 3. Swap: the old ``dist`` is renamed aside, the new one renamed in, the old one deleted. On
    any failure before the swap the temporary directory is removed and ``dist`` is untouched.
@@ -24,19 +24,16 @@ import contextlib
 import datetime as dt
 import errno
 import functools
-import hashlib
-import io
 import itertools
 import os
-import queue
 import shutil
 import tempfile
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any
 
+from rome_export.bundle_files import BundleFiles, FileRecord, Spool
 from rome_export.errors import InvalidData, OperationalError, UsageError
 
 if TYPE_CHECKING:
@@ -64,14 +61,6 @@ JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 SHACL = "http://www.w3.org/ns/shacl#"
 
 
-@dataclass(frozen=True, slots=True)
-class FileRecord:
-    path: str  # relative to the bundle root, "/"-separated
-    size: int
-    sha256: str
-    conforms_to: str | None = None
-
-
 @dataclass
 class BuildSummary:
     """What a build wrote: the files (with sizes and digests) and what they hold."""
@@ -87,174 +76,6 @@ class BuildSummary:
     @property
     def bytes(self) -> int:
         return sum(f.size for f in self.files)
-
-
-class _Spool:
-    """One thread that writes and hashes the bundle's files, in the order it is given work.
-
-    Writing 2.4 GB through the page cache and hashing it costs several seconds at 10,000
-    sheets, and ``os.write`` and SHA-256 on large buffers release the GIL: on a second
-    core this thread does it while the main one walks the model and serialises
-    (PERFORMANCE.md advises against processes, not threads that wait in the kernel). It
-    gets large buffers only: a thread making many small system calls waits for the GIL
-    after each (the 10,000 per-job documents are written by the main thread). The queue
-    holds :attr:`BUDGET` bytes at most, so memory stays flat. The first error (a full
-    disk…) is kept, the rest of the work skipped, and it is raised in the main thread by
-    the next :meth:`submit` or by :meth:`drain`.
-    """
-
-    BUDGET = 64 << 20
-    """Bytes queued at most: about three 50,000-triple chunks of every RDF syntax."""
-
-    def __init__(self) -> None:
-        self._queue: queue.Queue[tuple[Callable[..., object], tuple[Any, ...], bool, int]
-                                 | None] = queue.Queue()
-        self._room = threading.Condition()
-        self._queued = 0  # bytes of the work queued and not yet done
-        self._error: BaseException | None = None
-        self._failed = False  # sticky: once anything failed, only clean-up work runs
-        self._thread = threading.Thread(target=self._run, name="rome-export-writer",
-                                        daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (item := self._queue.get()) is not None:
-            work, args, always, size = item
-            try:
-                if always or not self._failed:
-                    work(*args)
-            except BaseException as exc:  # handed to the main thread
-                if not self._failed:
-                    self._error, self._failed = exc, True
-            finally:
-                with self._room:
-                    self._queued -= size
-                    self._room.notify()
-                self._queue.task_done()
-        self._queue.task_done()
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-
-    def submit(self, work: Callable[..., object], *args: Any, size: int = 0,
-               always: bool = False) -> None:
-        """Queue ``work(*args)`` on ``size`` bytes, once the queue has room for them;
-        ``always``: even after an error (closing a file)."""
-        if not always:
-            self._raise()
-        with self._room:
-            while self._queued and self._queued + size > self.BUDGET:
-                self._room.wait()
-            self._queued += size
-        self._queue.put((work, args, always, size))
-
-    def drain(self) -> None:
-        """Wait until everything submitted is written; raise the first error."""
-        self._queue.join()
-        self._raise()
-
-    def close(self) -> None:
-        """Finish the work (or skip it after an error) and stop the thread."""
-        self._queue.put(None)
-        self._thread.join()
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-class HashingWriter(io.RawIOBase):
-    """A write-only binary stream onto a file descriptor that counts what passes through
-    it, and hands the writing and hashing to a :class:`_Spool`."""
-
-    def __init__(self, fd: int, spool: _Spool) -> None:
-        super().__init__()
-        self._fd = fd
-        self._spool = spool
-        self._sha = hashlib.sha256()
-        self.size = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        # A copy unless it is bytes already: callers may reuse their buffer at once.
-        chunk = data if type(data) is bytes else bytes(data)
-        self._spool.submit(self._write, chunk, size=len(chunk))
-        self.size += len(chunk)
-        return len(chunk)
-
-    def _write(self, chunk: bytes) -> None:
-        self._sha.update(chunk)
-        _write_all(self._fd, chunk)
-
-    def hexdigest(self) -> str:
-        """Only once the spool is drained."""
-        return self._sha.hexdigest()
-
-
-class _Bundle:
-    """The temporary bundle directory being written; records every file it writes.
-
-    Files are written by the bundle's :class:`_Spool`: :attr:`files` (with sizes and
-    digests) is complete once :meth:`drain` has returned.
-    """
-
-    def __init__(self, root: Path, spool: _Spool) -> None:
-        self.root = str(root)
-        self._spool = spool
-        self._records: list[tuple[str, int, Callable[[], str], str | None]] = []
-        self._dirs: set[str] = {""}  # made already: 10,000 job files share one folder
-
-    def _create(self, rel: str) -> int:
-        folder = rel.rpartition("/")[0]
-        if folder not in self._dirs:
-            os.makedirs(os.path.join(self.root, folder), exist_ok=True)
-            self._dirs.add(folder)
-        # os.open rather than open(): Python's file object costs five times the system call,
-        # which adds up over 10,000 per-job documents.
-        return os.open(os.path.join(self.root, rel), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-
-    @contextlib.contextmanager
-    def open(self, rel: str, conforms_to: str | None = None) -> Iterator[BinaryIO]:
-        """A buffered stream onto a new file of the bundle."""
-        fd = self._create(rel)
-        writer = HashingWriter(fd, self._spool)
-        try:
-            with io.BufferedWriter(writer, buffer_size=1 << 20) as buffered:
-                yield cast(BinaryIO, buffered)
-        finally:
-            self._spool.submit(os.close, fd, always=True)
-        self._records.append((rel, writer.size, writer.hexdigest, conforms_to))
-
-    def write_bytes(self, rel: str, data: bytes, conforms_to: str | None = None) -> None:
-        """One small file, in the calling thread: handing thousands of small files to the
-        spool is slower than writing them (each system call would wait for the GIL)."""
-        fd = self._create(rel)
-        try:
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
-        digest = hashlib.sha256(data).hexdigest()
-        self._records.append((rel, len(data), lambda: digest, conforms_to))
-
-    def drain(self) -> None:
-        self._spool.drain()
-
-    def record(self, records: list[FileRecord]) -> None:
-        """Record files written (and hashed) by another process."""
-        self._records += [(r.path, r.size, functools.partial(str, r.sha256), r.conforms_to)
-                          for r in records]
-
-    @property
-    def files(self) -> list[FileRecord]:
-        """The files written so far, in order (call :meth:`drain` first)."""
-        return [FileRecord(rel, size, digest(), conforms_to)
-                for rel, size, digest, conforms_to in self._records]
 
 
 # ----------------------------------------------------------------------- validation
@@ -345,7 +166,7 @@ def _conformance(rel: str) -> str | None:
     return None
 
 
-def _write_rdf(bundle: _Bundle, ref: Referential, base: str) -> int:
+def _write_rdf(bundle: BundleFiles, ref: Referential, base: str) -> int:
     """The referential in every RDF syntax of the registry, from one walk of the model."""
     from rome_export.serialisers import FORMATS
     from rome_export.serialisers.rdf import SYNTAXES, write_rdf
@@ -362,9 +183,9 @@ def _rdf_in_child(root: Path, ref: Referential, base: str) -> tuple[list[FileRec
     number of triples."""
     from rome_export.util import gc_tuned
 
-    spool = _Spool()
+    spool = Spool()
     try:
-        bundle = _Bundle(root, spool)
+        bundle = BundleFiles(root, spool)
         with gc_tuned():
             triples = _write_rdf(bundle, ref, base)
         bundle.drain()
@@ -373,7 +194,7 @@ def _rdf_in_child(root: Path, ref: Referential, base: str) -> tuple[list[FileRec
         spool.close()
 
 
-def _write_bundle(bundle: _Bundle, ref: Referential, report: Report, *, base: str,
+def _write_bundle(bundle: BundleFiles, ref: Referential, report: Report, *, base: str,
                   download_base: str | None, date: dt.date | None,
                   progress: Progress | None, summary: BuildSummary,
                   rdf: Forked[tuple[list[FileRecord], int]] | None) -> None:
@@ -562,7 +383,7 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
     if processes is None:
         processes = default_processes(len(ref.jobs))
     tmp: Path | None = None
-    spool: _Spool | None = None
+    spool: Spool | None = None
     rdf: Forked[tuple[list[FileRecord], int]] | None = None
     try:
         dist.parent.mkdir(parents=True, exist_ok=True)
@@ -576,8 +397,8 @@ def build(data_dir: str | os.PathLike[str], dist: str | os.PathLike[str], *,
             progress(CONTENT_STAGE, 0, 1)
         report = _check_content(loaded, strict=strict)
         summary.report, summary.warnings = report, len(report.warnings)
-        spool = _Spool()
-        bundle = _Bundle(tmp, spool)
+        spool = Spool()
+        bundle = BundleFiles(tmp, spool)
         _write_bundle(bundle, ref, _portable(report, Path(data_dir)), base=base,
                       download_base=download_base, date=date, progress=progress,
                       summary=summary, rdf=rdf)

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from rome_export.errors import OperationalError
+from rome_export.util import write_all
 
 T = TypeVar("T")
 
@@ -48,12 +49,6 @@ def can_fork() -> bool:
 def default_processes(jobs: int) -> int:
     """2 where a fork can run on a second CPU and the referential is large enough, else 1."""
     return 2 if can_fork() and available_cpus() >= 2 and jobs >= MIN_JOBS else 1
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 def _pickled_error(exc: BaseException) -> bytes:
@@ -112,7 +107,7 @@ class Forked(Generic[T]):
                     payload = pickle.dumps((True, work()))
                 except BaseException as exc:
                     payload = _pickled_error(exc)
-                _write_all(write, payload)
+                write_all(write, payload)
             finally:
                 os._exit(0)
         os.close(write)

@@ -15,6 +15,13 @@ from typing import BinaryIO
 from rome_export.errors import OperationalError
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to the file descriptor ``fd`` (``os.write`` may write less)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 @contextlib.contextmanager
 def gc_tuned() -> Iterator[None]:
     """Raise the GC thresholds around bulk work that creates millions of small objects.
